@@ -68,6 +68,44 @@ public final class SpikePropagation {
     }
 
     /**
+     * Modules in lanes: the ring's rows hold {@code lanes} consecutive floats per target (one per module of a group
+     * whose modules share their delays), so one presynaptic spike adds a contiguous run of {@code lanes} weights per
+     * target: {@code ring[wrap(base + offsets[from+k]) + g] += weights[(from+k) * lanes + g]} for {@code k < count},
+     * {@code g < lanes}. Offsets are {@code d_k * width * lanes + k * lanes}. No gather or scatter is needed: the
+     * lanes are contiguous, only the row varies with the delay.
+     */
+    public static void scatterAddLanes(float[] ring, int ringLength, int base, int[] offsets, float[] weights,
+                                       int from, int count, int lanes) {
+        int bound = F.loopBound(lanes);
+        for (int k = 0; k < count; k++) {
+            int idx = base + offsets[from + k];
+            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int w = (from + k) * lanes;
+            int g = 0;
+            for (; g < bound; g += F.length()) {
+                FloatVector.fromArray(F, ring, idx + g).add(FloatVector.fromArray(F, weights, w + g))
+                        .intoArray(ring, idx + g);
+            }
+            for (; g < lanes; g++) {
+                ring[idx + g] += weights[w + g];
+            }
+        }
+    }
+
+    /** Scalar twin of {@link #scatterAddLanes}. */
+    public static void scatterAddLanesScalar(float[] ring, int ringLength, int base, int[] offsets, float[] weights,
+                                             int from, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            int idx = base + offsets[from + k];
+            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int w = (from + k) * lanes;
+            for (int g = 0; g < lanes; g++) {
+                ring[idx + g] += weights[w + g];
+            }
+        }
+    }
+
+    /**
      * Scalar scatter reading the delays directly from one byte per synapse ({@code idx = base + d_k * width + k}),
      * the storage the networks keep; there is no byte-to-index vector path for all vector widths, so this one
      * has no vector twin.

@@ -51,6 +51,50 @@ class SpikeKernelTwinTest {
     }
 
     @Test
+    void laneScatterMatchesScalarAndThePerLaneScatter() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        int slots = 11;
+        for (int lanes : new int[] {1, 3, 4, 16, 17, 33}) {
+            for (int width : new int[] {1, 7, 16, 37}) {
+                int ringLength = slots * width * lanes;
+                int synapses = width * 3;
+                int[] laneOffsets = new int[synapses], offsets = new int[synapses];
+                float[] laneWeights = new float[synapses * lanes];
+                float[][] w = new float[lanes][synapses];
+                for (int s = 0; s < synapses; s++) {
+                    int d = rnd.nextInt(slots);
+                    laneOffsets[s] = (d * width + s % width) * lanes;
+                    offsets[s] = d * width + s % width;
+                    for (int g = 0; g < lanes; g++) {
+                        w[g][s] = (float) rnd.nextDouble();
+                        laneWeights[s * lanes + g] = w[g][s];
+                    }
+                }
+                float[] a = new float[ringLength], b = new float[ringLength];
+                float[][] perLane = new float[lanes][slots * width];
+                for (int spike = 0; spike < 40; spike++) {
+                    int row = rnd.nextInt(slots);
+                    int from = rnd.nextInt(3) * width;
+                    SpikePropagation.scatterAddLanes(a, ringLength, row * width * lanes, laneOffsets, laneWeights,
+                            from, width, lanes);
+                    SpikePropagation.scatterAddLanesScalar(b, ringLength, row * width * lanes, laneOffsets,
+                            laneWeights, from, width, lanes);
+                    for (int g = 0; g < lanes; g++) {
+                        SpikePropagation.scatterAddScalar(perLane[g], slots * width, row * width, offsets, w[g], from,
+                                width, null);
+                    }
+                }
+                assertArrayEquals(b, a, "lane scatter lanes=" + lanes + " width=" + width);
+                for (int g = 0; g < lanes; g++) {
+                    for (int x = 0; x < slots * width; x++) {
+                        assertEquals(perLane[g][x], a[x * lanes + g], "lane " + g + " element " + x);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void scatterMatchesScalarWithWrap() {
         SplittableRandom rnd = new SplittableRandom(5);
         for (int width : SIZES) {

@@ -20,17 +20,18 @@ final class ModuleTrainer {
     }
 
     /**
+     * @param delays     input delays of the network, shared by all its modules
      * @param images     all reference images
      * @param imageIndex indices (into images) of this module's training images, ascending
      * @param placeOf    global place of each image
      * @param places     global places of this module
      * @param afterImage called after each presentation (for progress)
      */
-    static SnnModule train(SnnConfig cfg, int m, ModuleSimulator sim, float[][] images, int[] imageIndex,
-                           int[] placeOf, int[] places, Runnable afterImage) {
+    static SnnModule train(SnnConfig cfg, int m, ModuleSimulator sim, byte[] delays, float[][] images,
+                           int[] imageIndex, int[] placeOf, int[] places, Runnable afterImage) {
         SplittableRandom rnd = new SplittableRandom(moduleSeed(cfg.seed(), m));
         int n = cfg.neuronsPerModule();
-        TrainingState st = new TrainingState(cfg.inputs(), n, rnd);
+        TrainingState st = new TrainingState(cfg.inputs(), n, rnd, delays);
         int[] counts = new int[n];
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
             for (int idx : imageIndex) {

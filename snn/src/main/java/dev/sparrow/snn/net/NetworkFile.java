@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 
@@ -23,7 +24,8 @@ import java.util.zip.CRC32;
  *   imageWidth imageHeight neuronsPerModule placesPerModule epochs : int, seed : long, shuffled : byte,
  *   places : int, hyperactiveThreshold : int, weightFormat : byte (0 float32, 1 int8), modules : int,
  *   per module: placeCount : int, places : int[placeCount], theta : float[N], assignment : int[N],
- *               activeCount : int[N], delays : byte[I*N],
+ *               activeCount : int[N], delays : byte[I*N] (the same for every module of networks trained
+ *               since delays are shared; kept per module so that older files still read),
  *               float32: weights : float[I*N] | int8: scale : float[N], weights : byte[I*N]
  * ensemble payload ("SNNE", version 1): members : int, per member: length : int, a complete network file
  * </pre>
@@ -190,6 +192,7 @@ final class NetworkFile {
         SnnConfig cfg = new SnnConfig(width, height, neurons, perModule, epochs, seed, defaults.mode(),
                 defaults.threads(), shuffled);
         List<SnnModule> modules = new ArrayList<>();
+        byte[] sharedDelays = null;
         for (int m = 0; m < moduleCount; m++) {
             String where = "module " + m + " ";
             int count = r.intIn(where + "placeCount", 1, perModule);
@@ -218,6 +221,11 @@ final class NetworkFile {
                             + " is outside 0.." + VprConstants.MAX_DELAY_STEPS);
                 }
             }
+            // the modules of a network share one delay matrix: keep one copy in memory
+            if (sharedDelays != null && Arrays.equals(sharedDelays, delays)) {
+                delays = sharedDelays;
+            }
+            sharedDelays = delays;
             if (int8) {
                 float[] scale = r.floats(neurons, where + "scale");
                 byte[] q = r.bytes(synapses, where + "int8 weights");

@@ -107,10 +107,13 @@ final class SnnModule {
         return new SnnModule(inputs, neurons, places, null, q, s, delays, theta, assignment, activeCount);
     }
 
-    /** Bytes of the parameters held for inference: weights, delays and the per-neuron arrays. */
-    long parameterBytes() {
+    /**
+     * Bytes of the parameters held for inference besides the delays (which the modules of a network share):
+     * weights and the per-neuron arrays.
+     */
+    long parameterBytesWithoutDelays() {
         long synapses = (long) inputs * neurons;
         long w = isInt8() ? synapses + 4L * neurons : 4L * synapses;
-        return w + synapses + 4L * neurons * 3 + 4L * places.length;
+        return w + 4L * neurons * 3 + 4L * places.length;
     }
 }

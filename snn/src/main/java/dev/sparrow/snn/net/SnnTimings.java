@@ -21,12 +21,15 @@ public final class SnnTimings {
      * @param trainWallSeconds        wall seconds of the whole training (STDP, assignment, record pass) of the
      *                                {@code modules} modules with {@code threads} threads
      * @param learnMillis             CPU milliseconds of one learning presentation of one module
-     * @param presentationMillis      CPU milliseconds of one frozen presentation of one module
+     * @param presentationMillis      CPU milliseconds of one frozen presentation of one module, as queries run
+     *                                (modules in lanes where the network allows it)
+     * @param singleModuleMillis      the same, simulating module by module, measured in the same run
      * @param queriesPerSecondPerCore queries per CPU second for a network of {@code extrapolatedModules}
      */
     public record Result(int modules, int epochs, int threads, SimulationMode mode, boolean int8,
                          double trainWallSeconds, double learnMillis, double presentationMillis,
-                         int extrapolatedModules, double queriesPerSecondPerCore, long bytesPerModule) {
+                         double singleModuleMillis, int extrapolatedModules, double queriesPerSecondPerCore,
+                         long bytesPerModule) {
 
         /**
          * Wall minutes of the whole training pipeline on {@code cores} fully available cores, from the measured
@@ -69,10 +72,19 @@ public final class SnnTimings {
         }
         ModularNetwork single = net.withMode(cfg.mode(), 1);
         single.scores(q[0]);
-        long c1 = cpu.getCurrentThreadCpuTime();
-        single.scores(q);
-        double queryCpuMillis = (cpu.getCurrentThreadCpuTime() - c1) / 1e6;
-        double presentationMillis = queryCpuMillis / ((double) queries * modules);
+        single.scores(new float[][] {q[0]}, modules);
+        double presentationMillis = 0;
+        double singleModuleMillis = 0;
+        // alternate the two ways of answering so that both see the same machine load
+        for (int round = 0; round < 2; round++) {
+            long c1 = cpu.getCurrentThreadCpuTime();
+            single.scores(q);
+            long c2 = cpu.getCurrentThreadCpuTime();
+            single.scores(q, modules);
+            long c3 = cpu.getCurrentThreadCpuTime();
+            presentationMillis += (c2 - c1) / 1e6 / (2.0 * queries * modules);
+            singleModuleMillis += (c3 - c2) / 1e6 / (2.0 * queries * modules);
+        }
         double qps = 1e3 / (presentationMillis * extrapolatedModules);
 
         ModuleSimulator sim = ModuleSimulator.create(cfg.mode(), cfg.inputs(), cfg.neuronsPerModule());
@@ -82,13 +94,13 @@ public final class SnnTimings {
         for (int r = 0; r < reps; r++) {
             sim.learn(st, PoissonEncoder.encode(images[r % places], reps + r, VprConstants.PRESENT_STEPS), counts);
         }
-        long c2 = cpu.getCurrentThreadCpuTime();
+        long c4 = cpu.getCurrentThreadCpuTime();
         for (int r = 0; r < reps; r++) {
             sim.learn(st, PoissonEncoder.encode(images[r % places], r, VprConstants.PRESENT_STEPS), counts);
         }
-        double learnMillis = (cpu.getCurrentThreadCpuTime() - c2) / 1e6 / reps;
+        double learnMillis = (cpu.getCurrentThreadCpuTime() - c4) / 1e6 / reps;
         return new Result(modules, epochs, cfg.threads(), cfg.mode(), int8, trainSeconds, learnMillis,
-                presentationMillis, extrapolatedModules, qps, net.weightBytes() / modules);
+                presentationMillis, singleModuleMillis, extrapolatedModules, qps, net.weightBytes() / modules);
     }
 
     /**
@@ -103,6 +115,9 @@ public final class SnnTimings {
         int queries = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         Result r = measure(SnnConfig.defaults().withThreads(threads), modules, epochs, queries, 108, false);
         System.out.println(r);
+        System.out.println("species: " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
+        System.out.printf("frozen presentation per module: %.3f ms in lanes vs %.3f ms module by module (%.2fx)%n",
+                r.presentationMillis(), r.singleModuleMillis(), r.singleModuleMillis() / r.presentationMillis());
         System.out.printf("projected Nordland training (132 modules, 60 epochs, record 3300, calibration 600)"
                         + " on 2 cores: %.1f min; queries/s/core at 108 modules: %.2f%n",
                 r.projectedTrainingMinutes(132, 25, 60, 3300, 600, 2), r.queriesPerSecondPerCore());

@@ -15,22 +15,41 @@ final class TrainingState {
     final double[] theta;
     final float[] threshold;
 
+    /** Random initial weights and delays, both from {@code rnd}. */
     TrainingState(int inputs, int neurons, SplittableRandom rnd) {
+        this(inputs, neurons, rnd, null);
+    }
+
+    /**
+     * Random initial weights from {@code rnd}; the given delays (shared by the modules of a network, as in the
+     * reference, whose every module starts from the same fixed seed), or random ones drawn after the weights when
+     * null.
+     */
+    TrainingState(int inputs, int neurons, SplittableRandom rnd, byte[] sharedDelays) {
         this.inputs = inputs;
         this.neurons = neurons;
         int synapses = inputs * neurons;
         weights = new float[synapses];
-        delays = new byte[synapses];
         for (int k = 0; k < synapses; k++) {
             weights[k] = (float) ((rnd.nextDouble() + VprConstants.W_INIT_OFFSET) * VprConstants.W_INIT_SCALE);
         }
-        for (int k = 0; k < synapses; k++) {
-            delays[k] = (byte) Math.round(rnd.nextDouble() * VprConstants.MAX_DELAY_STEPS);
+        if (sharedDelays != null && sharedDelays.length != synapses) {
+            throw new IllegalArgumentException(sharedDelays.length + " delays for " + synapses + " synapses");
         }
+        delays = sharedDelays != null ? sharedDelays : randomDelays(synapses, rnd);
         theta = new double[neurons];
         threshold = new float[neurons];
         java.util.Arrays.fill(theta, VprConstants.THETA_INIT);
         refreshThresholds();
+    }
+
+    /** Input delays drawn uniformly from 0..10 ms and rounded to the 0.1 ms grid. */
+    static byte[] randomDelays(int synapses, SplittableRandom rnd) {
+        byte[] delays = new byte[synapses];
+        for (int k = 0; k < synapses; k++) {
+            delays[k] = (byte) Math.round(rnd.nextDouble() * VprConstants.MAX_DELAY_STEPS);
+        }
+        return delays;
     }
 
     /** Theta decays continuously (Euler, tau 1e7 ms); applied once per image period in closed form. */

@@ -1,0 +1,76 @@
+package dev.sparrow.snn.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Modules in lanes must give every module exactly the spike counts of its own simulation. */
+class LaneSimulatorTest {
+    /** 19 modules of 13 neurons: one full group and one of three modules plus padding lanes. */
+    private static final SnnConfig CFG = new SnnConfig(12, 12, 13, 2, 2, 3L, SimulationMode.FAST, 2);
+
+    @Test
+    void laneCountsEqualModuleByModuleCounts() {
+        int places = 38;
+        SyntheticPlaces data = new SyntheticPlaces(places, 144, 20, 9);
+        int[] placeOf = SyntheticPlaces.cycle(places, places);
+        ModularNetwork net = ModularNetwork.train(CFG, data.observeAll(placeOf, 1), placeOf, null, null, null);
+        List<SnnModule> modules = net.moduleList();
+        assertEquals(19, modules.size());
+        assertTrue(modules.stream().allMatch(m -> m.delays == modules.get(0).delays),
+                "the modules of a network share one delay matrix");
+        ModuleLanes[] groups = net.laneGroups();
+        assertNotNull(groups, "a float network of shared delays runs in lanes");
+        assertEquals(2, groups.length);
+
+        LaneSimulator lanes = new LaneSimulator(13);
+        FastSimulator single = new FastSimulator(144, 13);
+        int[] laneCounts = new int[13 * ModuleLanes.LANES];
+        int[] expected = new int[13];
+        int spikes = 0;
+        float[][] queries = data.observeAll(SyntheticPlaces.cycle(places, 6), 2);
+        for (int q = 0; q < queries.length; q++) {
+            InputSpikes train = PoissonEncoder.encode(queries[q], 50 + q, VprConstants.PRESENT_STEPS);
+            for (ModuleLanes group : groups) {
+                lanes.respond(group, train, laneCounts);
+                for (int lane = 0; lane < ModuleLanes.LANES; lane++) {
+                    int[] got = new int[13];
+                    for (int j = 0; j < 13; j++) {
+                        got[j] = laneCounts[j * ModuleLanes.LANES + lane];
+                    }
+                    if (lane >= group.modules) {
+                        assertArrayEquals(new int[13], got, "padding lane " + lane + " must stay silent");
+                        continue;
+                    }
+                    single.respond(modules.get(group.firstModule + lane), train, expected);
+                    assertArrayEquals(expected, got, "query " + q + ", module " + (group.firstModule + lane));
+                    for (int c : got) {
+                        spikes += c;
+                    }
+                }
+            }
+        }
+        assertTrue(spikes > 100, "the queries must make the modules fire, got " + spikes + " spikes");
+    }
+
+    @Test
+    void networkScoresAreTheSameWithAndWithoutLanes() {
+        int places = 20;
+        SyntheticPlaces data = new SyntheticPlaces(places, 144, 20, 4);
+        int[] placeOf = SyntheticPlaces.cycle(places, places);
+        ModularNetwork net = ModularNetwork.train(CFG, data.observeAll(placeOf, 1), placeOf, null, null, null);
+        float[][] queries = data.observeAll(SyntheticPlaces.cycle(places, 10), 3);
+        float[][] inLanes = net.scores(queries);
+        // int8 weights never run in lanes; prefilter over all modules simulates module by module
+        assertNull(net.withInt8Weights().laneGroups());
+        float[][] byModule = net.scores(queries, net.modules());
+        for (int q = 0; q < queries.length; q++) {
+            assertArrayEquals(byModule[q], inLanes[q], "scores of query " + q);
+        }
+    }
+}
