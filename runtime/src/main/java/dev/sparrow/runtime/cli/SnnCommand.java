@@ -17,11 +17,8 @@ import dev.sparrow.snn.net.ProgressListener;
 import dev.sparrow.snn.net.SimulationMode;
 import dev.sparrow.snn.net.SnnConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -154,7 +151,7 @@ public final class SnnCommand {
             return guarded(() -> {
                 List<ModularNetwork> members = new ArrayList<>();
                 for (Path m : models) {
-                    for (ModularNetwork n : loadMembers(m)) {
+                    for (ModularNetwork n : Ensemble.read(m).members()) {
                         members.add(int8Weights ? n.withInt8Weights() : n);
                     }
                 }
@@ -286,22 +283,6 @@ public final class SnnCommand {
                 return 0;
             });
         }
-    }
-
-    /**
-     * The networks in a model file: its members for an ensemble file, else the one network. The kind is told
-     * by the file's magic ("SNNE" = ensemble); anything else goes to the network reader, which names the problem.
-     */
-    static List<ModularNetwork> loadMembers(Path file) throws IOException {
-        byte[] magic = new byte[4];
-        try (InputStream in = Files.newInputStream(file)) {
-            if (in.readNBytes(magic, 0, 4) == 4 && "SNNE".equals(new String(magic, StandardCharsets.US_ASCII))) {
-                return Ensemble.load(file).members();
-            }
-        } catch (NoSuchFileException e) {
-            throw new IOException("model file not found: " + file, e);
-        }
-        return List.of(ModularNetwork.load(file));
     }
 
     /** Work that may fail on bad input. */

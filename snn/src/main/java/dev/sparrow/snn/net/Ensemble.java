@@ -1,8 +1,12 @@
 package dev.sparrow.snn.net;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -119,5 +123,21 @@ public final class Ensemble {
 
     public static Ensemble load(Path file) throws IOException {
         return new Ensemble(NetworkFile.decodeEnsemble(file, NetworkFile.readChecked(file, NetworkFile.ENSEMBLE_MAGIC)));
+    }
+
+    /**
+     * Reads either kind of file written by {@code sparrow snn train}: an ensemble file (magic "SNNE"), or a network
+     * file as an ensemble of one. Anything else goes to the network reader, which names the problem.
+     */
+    public static Ensemble read(Path file) throws IOException {
+        byte[] magic = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(magic, 0, 4) == 4 && Arrays.equals(magic, NetworkFile.ENSEMBLE_MAGIC)) {
+                return load(file);
+            }
+        } catch (NoSuchFileException e) {
+            throw new IOException("model file not found: " + file, e);
+        }
+        return new Ensemble(List.of(ModularNetwork.load(file)));
     }
 }
