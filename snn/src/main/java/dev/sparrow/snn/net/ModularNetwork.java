@@ -255,10 +255,7 @@ public final class ModularNetwork {
         int n = cfg.neuronsPerModule();
         long total = (long) images.length * modules.size();
         AtomicLong done = new AtomicLong();
-        for (int from = 0; from < images.length; from += IMAGE_BLOCK) {
-            int start = from;
-            int size = Math.min(IMAGE_BLOCK, images.length - from);
-            InputSpikes[] trains = encodeBlock(cfg, images, start, size);
+        inBlocks(cfg, images, (start, size, trains) ->
             Parallel.forEach(cfg.threads(), lanes.length, () -> new LaneSimulator(n), (sim, g) -> {
                 ModuleLanes group = lanes[g];
                 int[] laneCounts = new int[n * ModuleLanes.LANES];
@@ -273,15 +270,27 @@ public final class ModularNetwork {
                     }
                 }
                 listener.update(stage, done.addAndGet((long) size * group.modules), total);
-            });
-        }
+            }));
     }
 
-    private static InputSpikes[] encodeBlock(SnnConfig cfg, float[][] images, int start, int size) {
-        InputSpikes[] trains = new InputSpikes[size];
-        Parallel.forEach(cfg.threads(), size, () -> null, (unused, k) -> trains[k] = PoissonEncoder.encode(
-                images[start + k], PoissonEncoder.querySeed(cfg.seed(), images[start + k]), VprConstants.PRESENT_STEPS));
-        return trains;
+    private interface BlockWork {
+        void run(int start, int size, InputSpikes[] trains);
+    }
+
+    /**
+     * Cuts the images into blocks of {@link #IMAGE_BLOCK}, encodes each block's Poisson trains once (on the
+     * worker pool) and hands them to {@code work}: every module of the block's work sees the same train of an image.
+     */
+    private static void inBlocks(SnnConfig cfg, float[][] images, BlockWork work) {
+        for (int from = 0; from < images.length; from += IMAGE_BLOCK) {
+            int start = from;
+            int size = Math.min(IMAGE_BLOCK, images.length - from);
+            InputSpikes[] trains = new InputSpikes[size];
+            Parallel.forEach(cfg.threads(), size, () -> null, (unused, k) -> trains[k] = PoissonEncoder.encode(
+                    images[start + k], PoissonEncoder.querySeed(cfg.seed(), images[start + k]),
+                    VprConstants.PRESENT_STEPS));
+            work.run(start, size, trains);
+        }
     }
 
     /**
@@ -308,10 +317,7 @@ public final class ModularNetwork {
                                 String stage, ProgressListener listener, CountSink sink) {
         long total = (long) images.length * modules.size();
         AtomicLong done = new AtomicLong();
-        for (int from = 0; from < images.length; from += IMAGE_BLOCK) {
-            int start = from;
-            int size = Math.min(IMAGE_BLOCK, images.length - from);
-            InputSpikes[] trains = encodeBlock(cfg, images, start, size);
+        inBlocks(cfg, images, (start, size, trains) ->
             Parallel.forEach(cfg.threads(), modules.size(),
                     () -> ModuleSimulator.create(cfg.mode(), cfg.inputs(), cfg.neuronsPerModule()),
                     (sim, m) -> {
@@ -324,8 +330,7 @@ public final class ModularNetwork {
                             sink.accept(m, start + k, counts);
                         }
                         listener.update(stage, done.addAndGet(size), total);
-                    });
-        }
+                    }));
     }
 
     private int calibrateThreshold(float[][] queries, int[] truePlace, ProgressListener listener) {
