@@ -55,8 +55,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * that agree with the scalar code bit for bit; modules run on a fixed pool of {@code threads} workers. Frozen
  * presentations (record pass, calibration, queries) run sixteen modules at once, one per vector lane
  * ({@link LaneSimulator}): they share the delays and the query's Poisson train, so one input spike adds a contiguous
- * run of sixteen weights per target instead of sixteen scattered ones, with the same counts bit for bit. With float32 weights the two modes
- * therefore produce identical spike counts; the tests check the decisions agree on ≥ 95 % of queries. A larger
+ * run of sixteen weights per target instead of sixteen scattered ones, with the same counts bit for bit. With
+ * float32 weights the two modes therefore produce identical spike counts; the tests check the decisions agree on ≥ 95 % of queries. A larger
  * time step was not adopted: with tau_gi = 0.5 ms the Euler decay per step (0.8) is part of the reference's
  * answer, and changing dt changes it.
  *
