@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparrow.snn.data.SharedData;
+import dev.sparrow.snn.data.SplitData;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +60,28 @@ class LaneSimulatorTest {
             }
         }
         assertTrue(spikes > 100, "the queries must make the modules fire, got " + spikes + " spikes");
+    }
+
+    /** Real Nordland images through a network large enough for lanes: the same scores as module by module. */
+    @Test
+    void realImagesScoreTheSameInLanes() throws IOException {
+        SplitData data = SplitData.load(SharedData.vpr("nordland-summer-winter-64x32"), 150, 5);
+        SnnConfig cfg = SnnConfig.defaults().withEpochs(1).withNeuronsPerModule(100).withThreads(2);
+        ModularNetwork net = ModularNetwork.train(cfg, data.references(), data.placeOfReference(),
+                data.calibrationQueries(), data.calibrationPlaces(), null);
+        assertEquals(6, net.modules());
+        assertNotNull(net.laneGroups(), "6 modules of shared delays run in lanes");
+        float[][] queries = Arrays.copyOf(data.testQueries(), 30);
+        float[][] inLanes = net.scores(queries);
+        float[][] byModule = net.scores(queries, net.modules());
+        float total = 0;
+        for (int q = 0; q < queries.length; q++) {
+            assertArrayEquals(byModule[q], inLanes[q], "scores of test query " + q);
+            for (float v : inLanes[q]) {
+                total += v;
+            }
+        }
+        assertTrue(total > 0, "the real queries must make assigned neurons fire");
     }
 
     @Test
