@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.spike;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -20,6 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SpikePropagation {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Sixteen bytes: widened, they fill one 512-bit float vector, two 256-bit or four 128-bit ones. */
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
 
     private SpikePropagation() {
     }
@@ -101,6 +104,47 @@ public final class SpikePropagation {
             int w = (from + k) * lanes;
             for (int g = 0; g < lanes; g++) {
                 ring[idx + g] += weights[w + g];
+            }
+        }
+    }
+
+    /**
+     * {@link #scatterAddLanes} for int8 weights: {@code ring[wrap(base + offsets[from+k]) + g] += q[(from+k) * lanes
+     * + g]}, the bytes widened to float in registers (16 at a time; the per-target scale is applied at the drain).
+     * Integer sums of bytes are exact in float, so the order of additions does not matter here.
+     */
+    public static void scatterAddLanesBytes(float[] ring, int ringLength, int base, int[] offsets, byte[] q, int from,
+                                            int count, int lanes) {
+        int bound = B16.loopBound(lanes);
+        int parts = B16.length() / F.length();
+        for (int k = 0; k < count; k++) {
+            int idx = base + offsets[from + k];
+            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int w = (from + k) * lanes;
+            int g = 0;
+            for (; g < bound; g += B16.length()) {
+                ByteVector bytes = ByteVector.fromArray(B16, q, w + g);
+                for (int part = 0; part < parts; part++) {
+                    int at = idx + g + part * F.length();
+                    FloatVector widened = (FloatVector) bytes.convertShape(VectorOperators.B2F, F, part);
+                    FloatVector.fromArray(F, ring, at).add(widened).intoArray(ring, at);
+                }
+            }
+            for (; g < lanes; g++) {
+                ring[idx + g] += q[w + g];
+            }
+        }
+    }
+
+    /** Scalar twin of {@link #scatterAddLanesBytes}. */
+    public static void scatterAddLanesBytesScalar(float[] ring, int ringLength, int base, int[] offsets, byte[] q,
+                                                  int from, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            int idx = base + offsets[from + k];
+            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int w = (from + k) * lanes;
+            for (int g = 0; g < lanes; g++) {
+                ring[idx + g] += q[w + g];
             }
         }
     }

@@ -95,6 +95,38 @@ class SpikeKernelTwinTest {
     }
 
     @Test
+    void byteLaneScatterMatchesScalarAndTheFloatLaneScatter() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int slots = 11;
+        for (int lanes : new int[] {1, 5, 16, 17, 32, 40}) {
+            for (int width : new int[] {1, 9, 16, 37}) {
+                int ringLength = slots * width * lanes;
+                int synapses = width * 3;
+                int[] offsets = new int[synapses];
+                byte[] q = new byte[synapses * lanes];
+                float[] asFloat = new float[synapses * lanes];
+                for (int s = 0; s < synapses; s++) {
+                    offsets[s] = (rnd.nextInt(slots) * width + s % width) * lanes;
+                }
+                for (int x = 0; x < q.length; x++) {
+                    q[x] = (byte) rnd.nextInt(-128, 128);
+                    asFloat[x] = q[x];
+                }
+                float[] a = new float[ringLength], b = new float[ringLength], c = new float[ringLength];
+                for (int spike = 0; spike < 40; spike++) {
+                    int base = rnd.nextInt(slots) * width * lanes;
+                    int from = rnd.nextInt(3) * width;
+                    SpikePropagation.scatterAddLanesBytes(a, ringLength, base, offsets, q, from, width, lanes);
+                    SpikePropagation.scatterAddLanesBytesScalar(b, ringLength, base, offsets, q, from, width, lanes);
+                    SpikePropagation.scatterAddLanesScalar(c, ringLength, base, offsets, asFloat, from, width, lanes);
+                }
+                assertArrayEquals(b, a, "byte lane scatter lanes=" + lanes + " width=" + width);
+                assertArrayEquals(c, a, "byte vs float lane scatter lanes=" + lanes + " width=" + width);
+            }
+        }
+    }
+
+    @Test
     void scatterMatchesScalarWithWrap() {
         SplittableRandom rnd = new SplittableRandom(5);
         for (int width : SIZES) {

@@ -16,7 +16,8 @@ import java.util.Arrays;
  * the additions of one (input spike, target neuron) pair for a whole group of modules go to one row and sit next to
  * each other: one contiguous vector add replaces sixteen scattered ones.
  *
- * <p>Everything else is {@link FastSimulator#respond}, lane by lane: the same Euler step (on {@code [neuron][lane]}
+ * <p>Everything else is {@link FastSimulator#respond}, lane by lane (int8 weights too: the ring sums the integer
+ * weights and the drain applies each neuron's scale): the same Euler step (on {@code [neuron][lane]}
  * arrays), the same arrival order per target (by emission step, then input index), the same five-step inhibitory
  * rule, computed per lane. The spike counts are therefore identical bit for bit to module-by-module simulation.
  *
@@ -71,11 +72,19 @@ final class LaneSimulator {
         for (int t = 0; t < in.steps(); t++) {
             int fired = LifStep.step(EXCITATORY, v, ge, gi, group.threshold, last, width, t, spikes);
             int row = (t % SLOTS) * width;
-            for (int s = starts[t]; s < starts[t + 1]; s++) {
-                SpikePropagation.scatterAddLanes(ring, ring.length, row, group.offsets, group.weights,
-                        spiking[s] * n, n, LANES);
+            if (group.weights != null) {
+                for (int s = starts[t]; s < starts[t + 1]; s++) {
+                    SpikePropagation.scatterAddLanes(ring, ring.length, row, group.offsets, group.weights,
+                            spiking[s] * n, n, LANES);
+                }
+                SpikePropagation.drain(ring, row, ge, width);
+            } else {
+                for (int s = starts[t]; s < starts[t + 1]; s++) {
+                    SpikePropagation.scatterAddLanesBytes(ring, ring.length, row, group.offsets, group.quantised,
+                            spiking[s] * n, n, LANES);
+                }
+                SpikePropagation.drainScaled(ring, row, group.scale, ge, width);
             }
-            SpikePropagation.drain(ring, row, ge, width);
             lateral(fired, t, counts);
         }
     }

@@ -295,7 +295,7 @@ public final class ModularNetwork {
 
     /**
      * The lane groups that {@link #respondAll} runs fast mode with: built once per network, null in reference
-     * mode, for int8 weights, for a network whose modules have different delays (files written before delays were
+     * mode, for a network whose modules have different delays (files written before delays were
      * shared) and for networks of fewer than {@link #MIN_LANE_MODULES} modules, where the padding lanes would cost
      * more than the contiguous scatter saves.
      */
@@ -536,7 +536,7 @@ public final class ModularNetwork {
         }
         if (built != null) {
             for (ModuleLanes g : built) {
-                total += 4L * (g.weights.length + g.threshold.length);
+                total += g.bytes();
             }
             total += 4L * built[0].offsets.length;
         }

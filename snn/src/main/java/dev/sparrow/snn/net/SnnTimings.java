@@ -100,20 +100,21 @@ public final class SnnTimings {
         }
         double learnMillis = (cpu.getCurrentThreadCpuTime() - c4) / 1e6 / reps;
         return new Result(modules, epochs, cfg.threads(), cfg.mode(), int8, trainSeconds, learnMillis,
-                presentationMillis, singleModuleMillis, extrapolatedModules, qps, net.weightBytes() / modules);
+                presentationMillis, singleModuleMillis, extrapolatedModules, qps, single.weightBytes() / modules);
     }
 
     /**
      * Prints a measurement and the Nordland-scale projections (132 modules x 25 places x 60 epochs trained, record
      * pass over 3,300 places, 600 calibration queries; 108 modules queried).
-     * Arguments: threads, modules, epochs, queries (defaults 2 2 4 30).
+     * Arguments: threads, modules, epochs, queries (defaults 2 2 4 30), and {@code int8} to query with int8 weights.
      */
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int modules = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int queries = args.length > 3 ? Integer.parseInt(args[3]) : 30;
-        Result r = measure(SnnConfig.defaults().withThreads(threads), modules, epochs, queries, 108, false);
+        boolean int8 = args.length > 4 && args[4].equals("int8");
+        Result r = measure(SnnConfig.defaults().withThreads(threads), modules, epochs, queries, 108, int8);
         System.out.println(r);
         System.out.println("species: " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
         System.out.printf("frozen presentation per module: %.3f ms in lanes vs %.3f ms module by module (%.2fx)%n",

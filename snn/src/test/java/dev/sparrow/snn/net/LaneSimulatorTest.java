@@ -3,7 +3,6 @@ package dev.sparrow.snn.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparrow.snn.data.SharedData;
@@ -91,12 +90,14 @@ class LaneSimulatorTest {
         int[] placeOf = SyntheticPlaces.cycle(places, places);
         ModularNetwork net = ModularNetwork.train(CFG, data.observeAll(placeOf, 1), placeOf, null, null, null);
         float[][] queries = data.observeAll(SyntheticPlaces.cycle(places, 10), 3);
-        float[][] inLanes = net.scores(queries);
-        // int8 weights never run in lanes; prefilter over all modules simulates module by module
-        assertNull(net.withInt8Weights().laneGroups());
-        float[][] byModule = net.scores(queries, net.modules());
-        for (int q = 0; q < queries.length; q++) {
-            assertArrayEquals(byModule[q], inLanes[q], "scores of query " + q);
+        // a pre-filter that keeps every module simulates module by module
+        for (ModularNetwork weights : new ModularNetwork[] {net, net.withInt8Weights()}) {
+            assertNotNull(weights.laneGroups(), "int8: " + weights.isInt8());
+            float[][] inLanes = weights.scores(queries);
+            float[][] byModule = weights.scores(queries, weights.modules());
+            for (int q = 0; q < queries.length; q++) {
+                assertArrayEquals(byModule[q], inLanes[q], "int8: " + weights.isInt8() + ", scores of query " + q);
+            }
         }
     }
 }
