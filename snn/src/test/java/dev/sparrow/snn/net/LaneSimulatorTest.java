@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparrow.snn.data.SharedData;
 import dev.sparrow.snn.data.SplitData;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Modules in lanes must give every module exactly the spike counts of its own simulation. */
 class LaneSimulatorTest {
@@ -84,12 +86,20 @@ class LaneSimulatorTest {
     }
 
     @Test
-    void networkScoresAreTheSameWithAndWithoutLanes() {
+    void networkScoresAreTheSameWithAndWithoutLanes(@TempDir Path dir) throws IOException {
         int places = 20;
         SyntheticPlaces data = new SyntheticPlaces(places, 144, 20, 4);
         int[] placeOf = SyntheticPlaces.cycle(places, places);
-        ModularNetwork net = ModularNetwork.train(CFG, data.observeAll(placeOf, 1), placeOf, null, null, null);
+        ModularNetwork trained = ModularNetwork.train(CFG, data.observeAll(placeOf, 1), placeOf, null, null, null);
+        trained.save(dir.resolve("net.snn"));
+        ModularNetwork net = ModularNetwork.load(dir.resolve("net.snn"));
+        List<SnnModule> modules = net.moduleList();
+        assertTrue(modules.stream().allMatch(m -> m.delays == modules.get(0).delays),
+                "a loaded network keeps one copy of its shared delays");
         float[][] queries = data.observeAll(SyntheticPlaces.cycle(places, 10), 3);
+        for (int q = 0; q < queries.length; q++) {
+            assertArrayEquals(trained.scores(queries[q]), net.scores(queries[q]), "loaded network, query " + q);
+        }
         // a pre-filter that keeps every module simulates module by module
         for (ModularNetwork weights : new ModularNetwork[] {net, net.withInt8Weights()}) {
             assertNotNull(weights.laneGroups(), "int8: " + weights.isInt8());
