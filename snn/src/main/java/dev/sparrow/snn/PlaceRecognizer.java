@@ -5,6 +5,7 @@ import dev.sparrow.snn.net.Ensemble;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Place recognition frame by frame, as a robot needs it: a trained network or ensemble, a camera frame in, the
@@ -69,7 +70,7 @@ public final class PlaceRecognizer {
 
     /** Forgets the sequence history: the next frame starts a new traverse. */
     public void reset() {
-        java.util.Arrays.fill(history, null);
+        Arrays.fill(history, null);
         frames = 0;
     }
 

@@ -27,6 +27,14 @@ public final class SpikePropagation {
     private SpikePropagation() {
     }
 
+    /**
+     * {@code idx} folded back into the ring when it runs past its end (it is below {@code 2 * ringLength}),
+     * without a branch: a compare-and-subtract branch is taken for a random part of the synapses and mispredicts.
+     */
+    private static int wrap(int idx, int ringLength) {
+        return idx - (ringLength & ((ringLength - 1 - idx) >> 31));
+    }
+
     /** Vector API version: {@code ring[wrap(base + offsets[from+k])] += weights[from+k]} for {@code k < count}. */
     public static void scatterAdd(float[] ring, int ringLength, int base, int[] offsets, float[] weights, int from,
                                   int count, int[] indexScratch) {
@@ -55,8 +63,7 @@ public final class SpikePropagation {
     private static void scatterRange(float[] ring, int ringLength, int base, int[] offsets, float[] weights,
                                      int from, int k0, int count) {
         for (int k = k0; k < count; k++) {
-            int idx = base + offsets[from + k];
-            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int idx = wrap(base + offsets[from + k], ringLength);
             ring[idx] += weights[from + k];
         }
     }
@@ -81,8 +88,7 @@ public final class SpikePropagation {
                                        int from, int count, int lanes) {
         int bound = F.loopBound(lanes);
         for (int k = 0; k < count; k++) {
-            int idx = base + offsets[from + k];
-            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int idx = wrap(base + offsets[from + k], ringLength);
             int w = (from + k) * lanes;
             int g = 0;
             for (; g < bound; g += F.length()) {
@@ -99,8 +105,7 @@ public final class SpikePropagation {
     public static void scatterAddLanesScalar(float[] ring, int ringLength, int base, int[] offsets, float[] weights,
                                              int from, int count, int lanes) {
         for (int k = 0; k < count; k++) {
-            int idx = base + offsets[from + k];
-            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int idx = wrap(base + offsets[from + k], ringLength);
             int w = (from + k) * lanes;
             for (int g = 0; g < lanes; g++) {
                 ring[idx + g] += weights[w + g];
@@ -118,8 +123,7 @@ public final class SpikePropagation {
         int bound = B16.loopBound(lanes);
         int parts = B16.length() / F.length();
         for (int k = 0; k < count; k++) {
-            int idx = base + offsets[from + k];
-            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int idx = wrap(base + offsets[from + k], ringLength);
             int w = (from + k) * lanes;
             int g = 0;
             for (; g < bound; g += B16.length()) {
@@ -140,8 +144,7 @@ public final class SpikePropagation {
     public static void scatterAddLanesBytesScalar(float[] ring, int ringLength, int base, int[] offsets, byte[] q,
                                                   int from, int count, int lanes) {
         for (int k = 0; k < count; k++) {
-            int idx = base + offsets[from + k];
-            idx -= ringLength & ((ringLength - 1 - idx) >> 31);
+            int idx = wrap(base + offsets[from + k], ringLength);
             int w = (from + k) * lanes;
             for (int g = 0; g < lanes; g++) {
                 ring[idx + g] += q[w + g];
