@@ -60,6 +60,10 @@ public final class SnnCommand {
         Long seed;
         @Option(names = "--epochs", description = "Training epochs (default: the network's default).")
         Integer epochs;
+        @Option(names = "--epoch-step", defaultValue = "0", description = "Let the calibration pick the epochs too: "
+                + "snapshot at every multiple of this (and at --epochs), keep the best on the calibration queries "
+                + "(VPRSNN uses 10; default ${DEFAULT-VALUE} = train exactly --epochs).")
+        int epochStep;
         @Option(names = "--members", defaultValue = "1", description = "Ensemble members with seeds seed, seed+10, ... (default ${DEFAULT-VALUE}).")
         int members;
         @Option(names = "--mode", description = "fast or reference simulation (default: the network's default).")
@@ -79,12 +83,23 @@ public final class SnnCommand {
                         split.calibrationQueries().length, cfg);
                 ConsoleProgress progress = new ConsoleProgress(System.err);
                 long t0 = System.nanoTime();
+                List<ModularNetwork> trained = members > 1
+                        ? Ensemble.train(cfg, members, split.references(), split.placeOfReference(),
+                                split.calibrationQueries(), split.calibrationPlaces(), epochStep, progress).members()
+                        : List.of(ModularNetwork.train(cfg, split.references(), split.placeOfReference(),
+                                split.calibrationQueries(), split.calibrationPlaces(), epochStep, progress));
+                for (int k = 0; k < trained.size(); k++) {
+                    ModularNetwork member = trained.get(k);
+                    for (ModularNetwork.Calibration c : member.calibrations()) {
+                        System.err.printf(Locale.ROOT, "member %d, %d epochs: hyperactive threshold %d recognises "
+                                        + "%d of %d calibration queries%s%n", k, c.epochs(), c.hyperactiveThreshold(),
+                                c.recognised(), c.queries(), c.epochs() == member.config().epochs() ? " (kept)" : "");
+                    }
+                }
                 if (members > 1) {
-                    Ensemble.train(cfg, members, split.references(), split.placeOfReference(),
-                            split.calibrationQueries(), split.calibrationPlaces(), progress).save(out);
+                    Ensemble.of(trained).save(out);
                 } else {
-                    ModularNetwork.train(cfg, split.references(), split.placeOfReference(),
-                            split.calibrationQueries(), split.calibrationPlaces(), progress).save(out);
+                    trained.get(0).save(out);
                 }
                 System.err.printf(Locale.ROOT, "wrote %s in %.1f s; evaluate with: sparrow snn eval --model %s --data %s --every %d%n",
                         out, (System.nanoTime() - t0) / 1e9, out, data, every);
@@ -199,6 +214,9 @@ public final class SnnCommand {
                 out.put("weights", int8Weights ? "int8" : "float32");
                 out.put("prefilter_modules", prefilter);
                 out.put("weight_bytes", members.stream().mapToLong(ModularNetwork::weightBytes).sum());
+                out.put("member_epochs", members.stream().map(n -> n.config().epochs()).toList());
+                out.put("member_hyperactive_thresholds",
+                        members.stream().map(ModularNetwork::hyperactiveThreshold).toList());
                 out.put("model_places", places);
                 out.put("calibration_places", split.split().calibrationPlaces());
                 Map<String, PrCurve> curves = new LinkedHashMap<>();

@@ -38,6 +38,16 @@ public final class Ensemble {
 
     public static Ensemble train(SnnConfig cfg, int members, float[][] referenceImages, int[] placeOfImage,
                                  float[][] calibrationQueries, int[] calibrationPlace, ProgressListener progress) {
+        return train(cfg, members, referenceImages, placeOfImage, calibrationQueries, calibrationPlace, 0, progress);
+    }
+
+    /**
+     * Members with seeds {@code seed, seed + 10, ...} (Nordland's 0, 10, 20, 30, 40 from seed 0), each trained and
+     * calibrated on its own (with {@code epochStep > 0}, each picks its own epoch count, as the T-RO members do).
+     */
+    public static Ensemble train(SnnConfig cfg, int members, float[][] referenceImages, int[] placeOfImage,
+                                 float[][] calibrationQueries, int[] calibrationPlace, int epochStep,
+                                 ProgressListener progress) {
         if (members < 1) {
             throw new IllegalArgumentException("members must be >= 1, got " + members);
         }
@@ -47,7 +57,7 @@ public final class Ensemble {
             ProgressListener tagged = progress == null ? ProgressListener.NONE
                     : (stage, done, total) -> progress.update("member " + member + " " + stage, done, total);
             nets.add(ModularNetwork.train(cfg.withSeed(cfg.seed() + 10L * k), referenceImages, placeOfImage,
-                    calibrationQueries, calibrationPlace, tagged));
+                    calibrationQueries, calibrationPlace, epochStep, tagged));
         }
         return new Ensemble(nets);
     }

@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       activity is the number of those images on which it fired.</li>
  *   <li>Calibration: with the calibration queries, the hyperactive threshold T is chosen from
  *       {0, 5, 10, 20, 40, …, 200} by best top-1 accuracy (first best wins; T = 0 keeps every neuron and is
- *       used when no calibration queries are given). Neurons with activity ≥ T are silenced at query time.</li>
+ *       used when no calibration queries are given). Neurons with activity ≥ T are silenced at query time.
+ *       Optionally the same calibration picks the epoch count, as VPRSNN's does: steps 2–4 run for snapshots of
+ *       the modules at every multiple of an epoch step, and the best snapshot is kept.</li>
  *   <li>Query: every module sees the query; {@code score[place]} = (sum of spike counts of the non-silenced
  *       neurons assigned to the place) / (number of neurons assigned to it, silenced ones included, as the
  *       reference divides before zeroing); 0 for a place without neurons. The decision is the global argmax
@@ -82,18 +84,21 @@ public final class ModularNetwork {
     /** Per module: local place index of every neuron (-1 unassigned), and neurons assigned per local place. */
     private final int[][] neuronLocal;
     private final int[][] assignedCount;
+    /** What the calibration measured when this network was trained; empty for a loaded network. */
+    private final List<Calibration> calibrations;
     /** The modules cut into lane groups for {@link LaneSimulator}, built on first use; null when they do not fit. */
     private ModuleLanes[] lanes;
     private boolean lanesKnown;
 
     ModularNetwork(SnnConfig config, int places, List<SnnModule> modules, int hyperactiveThreshold) {
-        this(config, places, modules, hyperactiveThreshold, null);
+        this(config, places, modules, hyperactiveThreshold, null, List.of());
     }
 
     /** @param lanes lane groups of exactly these modules' weights and thresholds, or null to build them on use */
     private ModularNetwork(SnnConfig config, int places, List<SnnModule> modules, int hyperactiveThreshold,
-                           ModuleLanes[] lanes) {
+                           ModuleLanes[] lanes, List<Calibration> calibrations) {
         this.config = config;
+        this.calibrations = List.copyOf(calibrations);
         this.lanes = lanes;
         this.lanesKnown = lanes != null;
         this.places = places;
@@ -127,6 +132,25 @@ public final class ModularNetwork {
     public static ModularNetwork train(SnnConfig cfg, float[][] referenceImages, int[] placeOfImage,
                                        float[][] calibrationQueries, int[] calibrationPlace,
                                        ProgressListener progress) {
+        return train(cfg, referenceImages, placeOfImage, calibrationQueries, calibrationPlace, 0, progress);
+    }
+
+    /**
+     * Trains as {@link #train(SnnConfig, float[][], int[], float[][], int[], ProgressListener)} and, with
+     * {@code epochStep > 0} and calibration queries, lets the calibration pick the epoch count too, as VPRSNN does:
+     * the modules learn {@code cfg.epochs()} epochs and are snapshot at every multiple of {@code epochStep} (and at
+     * {@code cfg.epochs()}); each snapshot gets its record pass and threshold sweep, and the snapshot with the most
+     * recognised calibration queries wins (the fewest epochs on a tie). Its epoch count is the returned network's
+     * {@code config().epochs()}; {@link #calibrations()} lists every candidate. A snapshot is the network a run
+     * with that epoch count would learn (same weights and thresholds; its assignment pass draws other Poisson
+     * trains, except for the last).
+     */
+    public static ModularNetwork train(SnnConfig cfg, float[][] referenceImages, int[] placeOfImage,
+                                       float[][] calibrationQueries, int[] calibrationPlace, int epochStep,
+                                       ProgressListener progress) {
+        if (epochStep < 0) {
+            throw new IllegalArgumentException("epochStep must be >= 0, got " + epochStep);
+        }
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         int places = validateReference(cfg, referenceImages, placeOfImage);
         float[][] calQ = calibrationQueries == null ? new float[0][] : calibrationQueries;
@@ -141,6 +165,7 @@ public final class ModularNetwork {
                         + " is outside 0.." + (places - 1));
             }
         }
+        int[] checkpoints = epochCandidates(cfg.epochs(), calQ.length == 0 ? 0 : epochStep);
         int[][] modulePlaces = partition(cfg, places);
         int[][] moduleImages = new int[modulePlaces.length][];
         long total = 0;
@@ -151,27 +176,65 @@ public final class ModularNetwork {
             }
             moduleImages[m] = java.util.stream.IntStream.range(0, placeOfImage.length)
                     .filter(i -> mine[placeOfImage[i]]).toArray();
-            total += (long) moduleImages[m].length * (cfg.epochs() + 1);
+            total += (long) moduleImages[m].length * (cfg.epochs() + checkpoints.length);
         }
-        SnnModule[] trained = new SnnModule[modulePlaces.length];
+        SnnModule[][] trained = new SnnModule[checkpoints.length][modulePlaces.length];
         AtomicLong done = new AtomicLong();
         long trainTotal = total;
         byte[] delays = TrainingState.randomDelays(cfg.inputs() * cfg.neuronsPerModule(),
                 new SplittableRandom(cfg.seed() ^ DELAY_SEED));
         Parallel.forEach(cfg.threads(), modulePlaces.length,
                 () -> ModuleSimulator.create(cfg.mode(), cfg.inputs(), cfg.neuronsPerModule()),
-                (sim, m) -> trained[m] = ModuleTrainer.train(cfg, m, sim, delays, referenceImages, moduleImages[m],
-                        placeOfImage, modulePlaces[m],
-                        () -> listener.update("train", done.incrementAndGet(), trainTotal)));
-        List<SnnModule> modules = new ArrayList<>(Arrays.asList(trained));
+                (sim, m) -> {
+                    SnnModule[] snapshots = ModuleTrainer.train(cfg, m, sim, delays, referenceImages, moduleImages[m],
+                            placeOfImage, modulePlaces[m], checkpoints,
+                            () -> listener.update("train", done.incrementAndGet(), trainTotal));
+                    for (int c = 0; c < checkpoints.length; c++) {
+                        trained[c][m] = snapshots[c];
+                    }
+                });
 
         float[][] recordImages = new float[places][];
         for (int i = placeOfImage.length - 1; i >= 0; i--) {
             recordImages[placeOfImage[i]] = referenceImages[i];
         }
+        ModularNetwork best = null;
+        List<Calibration> candidates = new ArrayList<>();
+        for (int c = 0; c < checkpoints.length; c++) {
+            String tag = checkpoints.length == 1 ? "" : " " + checkpoints[c] + " epochs";
+            ModularNetwork net = recordAndCalibrate(cfg.withEpochs(checkpoints[c]), places, trained[c], recordImages,
+                    calQ, calP, tag, listener);
+            candidates.add(net.calibrations.get(0));
+            trained[c] = null;
+            if (best == null || net.calibrations.get(0).recognised() > best.calibrations.get(0).recognised()) {
+                best = net;
+            }
+        }
+        return new ModularNetwork(best.config, places, best.modules, best.hyperactiveThreshold, best.laneGroups(),
+                candidates);
+    }
+
+    /** Epoch counts to compare: every multiple of {@code step} below {@code epochs}, then {@code epochs}. */
+    static int[] epochCandidates(int epochs, int step) {
+        if (step == 0 || step >= epochs) {
+            return new int[] {epochs};
+        }
+        return java.util.stream.IntStream.concat(
+                java.util.stream.IntStream.iterate(step, e -> e < epochs, e -> e + step),
+                java.util.stream.IntStream.of(epochs)).toArray();
+    }
+
+    /**
+     * Record pass (every module sees the first reference image of every place; a neuron's activity is the number
+     * of images it fired on) and the hyperactive-threshold sweep on the calibration queries (T = 0 without them).
+     */
+    private static ModularNetwork recordAndCalibrate(SnnConfig cfg, int places, SnnModule[] trained,
+                                                     float[][] recordImages, float[][] calQ, int[] calP, String tag,
+                                                     ProgressListener listener) {
+        List<SnnModule> modules = new ArrayList<>(Arrays.asList(trained));
         int[][] active = new int[modules.size()][cfg.neuronsPerModule()];
         ModuleLanes[] lanes = new ModularNetwork(cfg, places, modules, 0).laneGroups();
-        respondAll(cfg, modules, lanes, recordImages, "record", listener, (m, img, counts) -> {
+        respondAll(cfg, modules, lanes, recordImages, "record" + tag, listener, (m, img, counts) -> {
             for (int j = 0; j < counts.length; j++) {
                 if (counts[j] > 0) {
                     active[m][j]++;
@@ -181,9 +244,11 @@ public final class ModularNetwork {
         for (int m = 0; m < modules.size(); m++) {
             modules.set(m, modules.get(m).withActiveCount(active[m]));
         }
-        ModularNetwork untuned = new ModularNetwork(cfg, places, modules, 0, lanes);
-        int threshold = calQ.length == 0 ? 0 : untuned.calibrateThreshold(calQ, calP, listener);
-        return new ModularNetwork(cfg, places, modules, threshold, lanes);
+        ModularNetwork untuned = new ModularNetwork(cfg, places, modules, 0, lanes, List.of());
+        Calibration calibration = calQ.length == 0 ? new Calibration(cfg.epochs(), 0, 0, 0)
+                : untuned.calibrateThreshold(calQ, calP, "calibrate" + tag, listener);
+        return new ModularNetwork(cfg, places, modules, calibration.hyperactiveThreshold(), lanes,
+                List.of(calibration));
     }
 
     private static int validateReference(SnnConfig cfg, float[][] images, int[] placeOf) {
@@ -333,10 +398,11 @@ public final class ModularNetwork {
                     }));
     }
 
-    private int calibrateThreshold(float[][] queries, int[] truePlace, ProgressListener listener) {
+    private Calibration calibrateThreshold(float[][] queries, int[] truePlace, String stage,
+                                           ProgressListener listener) {
         int n = config.neuronsPerModule();
         byte[][][] counts = new byte[queries.length][modules.size()][];
-        respondAll(config, modules, laneGroups(), queries, "calibrate", listener, (m, q, c) -> {
+        respondAll(config, modules, laneGroups(), queries, stage, listener, (m, q, c) -> {
             byte[] b = new byte[n];
             for (int j = 0; j < n; j++) {
                 b[j] = (byte) Math.min(127, c[j]);
@@ -365,7 +431,7 @@ public final class ModularNetwork {
                 best = t;
             }
         }
-        return best;
+        return new Calibration(config.epochs(), best, bestCorrect, queries.length);
     }
 
     private void addModuleScores(int m, int[] counts, int threshold, float[] score) {
@@ -425,6 +491,22 @@ public final class ModularNetwork {
     /** Hyperactive threshold chosen on the calibration queries (0 = no neuron silenced). */
     public int hyperactiveThreshold() {
         return hyperactiveThreshold;
+    }
+
+    /**
+     * One calibrated candidate: with {@code epochs} of training, the threshold sweep chose
+     * {@code hyperactiveThreshold}, with which {@code recognised} of the {@code queries} calibration queries had
+     * their true place strictly best.
+     */
+    public record Calibration(int epochs, int hyperactiveThreshold, int recognised, int queries) {
+    }
+
+    /**
+     * The candidates the calibration compared when this network was trained, in ascending epochs (one without
+     * epoch calibration); empty for a network read from a file, which keeps only the outcome.
+     */
+    public List<Calibration> calibrations() {
+        return calibrations;
     }
 
     public boolean isInt8() {
@@ -514,7 +596,7 @@ public final class ModularNetwork {
             known = lanes;
         }
         return new ModularNetwork(config.withMode(mode).withThreads(threads), places, modules, hyperactiveThreshold,
-                known);
+                known, calibrations);
     }
 
     /**
