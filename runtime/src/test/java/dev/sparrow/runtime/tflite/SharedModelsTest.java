@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparrow.runtime.SharedData;
 import dev.sparrow.runtime.json.Json;
 import dev.sparrow.runtime.model.BuiltinOp;
 import dev.sparrow.runtime.model.DataType;
