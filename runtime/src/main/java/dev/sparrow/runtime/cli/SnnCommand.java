@@ -183,9 +183,14 @@ public final class SnnCommand {
                 SplitData split = SplitData.load(data, places, every);
                 int[][] truth = split.testMatches();
                 List<float[][]> memberScores = new ArrayList<>();
+                ConsoleProgress progress = new ConsoleProgress(System.err);
                 long t0 = System.nanoTime();
-                for (ModularNetwork n : members) {
-                    memberScores.add(split.testColumns(prefilter == 0 ? n.scores(split.testQueries())
+                for (int k = 0; k < members.size(); k++) {
+                    ModularNetwork n = members.get(k);
+                    String member = members.size() == 1 ? "" : "member " + k + " ";
+                    memberScores.add(split.testColumns(prefilter == 0
+                            ? n.scores(split.testQueries(), (stage, done, total) ->
+                                    progress.update(member + stage, done, total))
                             : n.scores(split.testQueries(), prefilter)));
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;

@@ -68,6 +68,7 @@ class SnnCommandTest {
         Run eval = sparrow("snn", "eval", "--model", model.toString(), "--data", corridor, "--sequence", "4",
                 "--json");
         assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.err().contains("100% query"), "eval shows its progress: " + eval.err());
         String json = eval.out().strip();
         assertTrue(json.startsWith("{") && json.endsWith("}"), "one JSON object: " + json);
         for (String field : new String[] {"places", "queries", "r_at_1", "r_at_5", "pr_auc", "sad_r_at_1",

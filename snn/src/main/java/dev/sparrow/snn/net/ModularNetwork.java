@@ -519,11 +519,16 @@ public final class ModularNetwork {
 
     /** Scores {@code [query][place]}, higher = better; decisions are the row argmax. */
     public float[][] scores(float[][] queries) {
+        return scores(queries, ProgressListener.NONE);
+    }
+
+    /** {@link #scores(float[][])}, reporting progress as stage "query" in module presentations. */
+    public float[][] scores(float[][] queries, ProgressListener progress) {
         for (int q = 0; q < queries.length; q++) {
             PoissonEncoder.validate(queries[q], config.inputs(), "query " + q);
         }
         float[][] result = new float[queries.length][places];
-        respondAll(config, modules, laneGroups(), queries, "query", ProgressListener.NONE,
+        respondAll(config, modules, laneGroups(), queries, "query", progress,
                 (m, q, counts) -> addModuleScores(m, counts, hyperactiveThreshold, result[q]));
         return result;
     }
