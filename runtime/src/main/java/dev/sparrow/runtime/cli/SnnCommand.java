@@ -189,8 +189,7 @@ public final class SnnCommand {
                     ModularNetwork n = members.get(k);
                     String member = members.size() == 1 ? "" : "member " + k + " ";
                     memberScores.add(split.testColumns(prefilter == 0
-                            ? n.scores(split.testQueries(), (stage, done, total) ->
-                                    progress.update(member + stage, done, total))
+                            ? n.scores(split.testQueries(), progress.prefixed(member))
                             : n.scores(split.testQueries(), prefilter)));
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;

@@ -53,9 +53,7 @@ public final class Ensemble {
         }
         List<ModularNetwork> nets = new ArrayList<>();
         for (int k = 0; k < members; k++) {
-            int member = k;
-            ProgressListener tagged = progress == null ? ProgressListener.NONE
-                    : (stage, done, total) -> progress.update("member " + member + " " + stage, done, total);
+            ProgressListener tagged = progress == null ? ProgressListener.NONE : progress.prefixed("member " + k + " ");
             nets.add(ModularNetwork.train(cfg.withSeed(cfg.seed() + 10L * k), referenceImages, placeOfImage,
                     calibrationQueries, calibrationPlace, epochStep, tagged));
         }

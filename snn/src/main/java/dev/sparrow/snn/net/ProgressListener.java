@@ -12,4 +12,9 @@ public interface ProgressListener {
      * @param total units of the stage
      */
     void update(String stage, long done, long total);
+
+    /** This listener with {@code prefix} before every stage name (e.g. "member 2 "). */
+    default ProgressListener prefixed(String prefix) {
+        return (stage, done, total) -> update(prefix + stage, done, total);
+    }
 }
