@@ -1,10 +1,10 @@
 package dev.sparrow.runtime.tflite;
 
+import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparrow.runtime.SharedData;
 import dev.sparrow.runtime.model.ModelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

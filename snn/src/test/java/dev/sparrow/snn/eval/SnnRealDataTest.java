@@ -1,10 +1,10 @@
 package dev.sparrow.snn.eval;
 
+import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparrow.snn.data.SharedData;
 import dev.sparrow.snn.data.SplitData;
 import dev.sparrow.snn.net.Ensemble;
 import dev.sparrow.snn.net.ModularNetwork;

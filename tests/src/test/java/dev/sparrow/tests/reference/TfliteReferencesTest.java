@@ -1,6 +1,6 @@
 package dev.sparrow.tests.reference;
 
-import dev.sparrow.tests.SharedData;
+import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,10 +1,9 @@
-package dev.sparrow.runtime.cli;
+package dev.sparrow.agent.cli;
 
 import dev.sparrow.runtime.check.ConformanceCheck;
 import dev.sparrow.runtime.check.ModelInputs;
 import dev.sparrow.runtime.exec.Int8Mode;
 import dev.sparrow.runtime.exec.Interpreter;
-import dev.sparrow.runtime.json.Json;
 import dev.sparrow.runtime.model.DataType;
 import dev.sparrow.runtime.model.Model;
 import dev.sparrow.runtime.model.Tensor;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +28,7 @@ import picocli.CommandLine.Parameters;
 final class ModelCommand {
 
     @Command(name = "inspect", description = "Operators, tensors, sizes, quantisation and sparsity of a model.")
-    static final class Inspect implements Callable<Integer> {
+    static final class Inspect extends Verb {
         @Parameters(paramLabel = "FILE", description = "the .tflite file")
         Path file;
 
@@ -40,13 +38,13 @@ final class ModelCommand {
         @Override
         public Integer call() throws Exception {
             ModelSummary summary = ModelSummary.of(TfliteReader.read(file));
-            System.out.println(json ? Json.write(summary.toMap()) : summary.toText());
+            out().println(json ? Json.write(summary.toMap()) : summary.toText());
             return 0;
         }
     }
 
     @Command(name = "run", description = "Run a model once (on --input, or on deterministic random input) and summarise its outputs.")
-    static final class Run implements Callable<Integer> {
+    static final class Run extends Verb {
         @Parameters(paramLabel = "FILE", description = "the .tflite file")
         Path file;
 
@@ -99,11 +97,11 @@ final class ModelCommand {
                 result.put("arena_bytes", it.arenaBytes());
                 result.put("outputs", outputs);
                 if (json) {
-                    System.out.println(Json.write(result));
+                    out().println(Json.write(result));
                 } else {
-                    System.out.printf("%s: first run %.2f ms, arena %,d bytes%n", file.getFileName(), ms, it.arenaBytes());
+                    out().printf("%s: first run %.2f ms, arena %,d bytes%n", file.getFileName(), ms, it.arenaBytes());
                     for (Map<String, Object> o : outputs) {
-                        System.out.printf("  %s %s%s  min %s  max %s  mean %s  argmax %s%n", o.get("name"), o.get("type"),
+                        out().printf("  %s %s%s  min %s  max %s  mean %s  argmax %s%n", o.get("name"), o.get("type"),
                                 o.get("shape"), o.get("min"), o.get("max"), o.get("mean"), o.get("argmax"));
                     }
                 }
@@ -153,12 +151,12 @@ final class ModelCommand {
     }
 
     @Command(name = "check", description = "Run the same deterministic inputs through Sparrow and TensorFlow Lite and compare.")
-    static final class Check implements Callable<Integer> {
+    static final class Check extends Verb {
         @Parameters(paramLabel = "FILE", description = "the .tflite file")
         Path file;
 
-        @Option(names = "--against", required = true, description = "the reference; only 'tflite'")
-        String against;
+        @Option(names = "--against", required = true, description = "the reference: ${COMPLETION-CANDIDATES}")
+        Against against;
 
         @Option(names = "--reference-model", paramLabel = "FILE",
                 description = "a TFLite-loadable twin of FILE for the reference side (e.g. person_detect_qdim0.tflite)")
@@ -184,9 +182,6 @@ final class ModelCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!"tflite".equals(against)) {
-                throw new IllegalArgumentException("--against knows only 'tflite', got '" + against + "'");
-            }
             ReferenceProvider provider = References.find()
                     .orElseThrow(() -> new IllegalStateException(References.unavailableMessage()));
             Model model = TfliteReader.read(file);
@@ -203,13 +198,13 @@ final class ModelCommand {
             out.put("reference", r.referenceKind().name());
             out.put("conforms", r.conforms());
             if (json) {
-                System.out.println(Json.write(out));
+                out().println(Json.write(out));
             } else {
-                System.out.printf("%s vs %s: %d/%d elements exact, max abs diff %.3g, max rel diff %.3g "
+                out().printf("%s vs %s: %d/%d elements exact, max abs diff %.3g, max rel diff %.3g "
                                 + "(XNNPACK vs built-in: %.3g) -> %s%n", r.model(), r.referenceKind(), r.exact(), r.elements(),
                         r.maxAbsDiff(), r.maxRelDiff(), r.xnnpackRelDiff(), r.conforms() ? "conforms" : "DOES NOT CONFORM");
             }
-            return r.conforms() ? 0 : 1;
+            return r.conforms() ? SparrowCli.DONE : SparrowCli.CHECK_FAILED;
         }
     }
 }

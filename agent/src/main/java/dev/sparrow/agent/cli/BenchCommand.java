@@ -1,8 +1,7 @@
-package dev.sparrow.runtime.cli;
+package dev.sparrow.agent.cli;
 
 import dev.sparrow.runtime.check.ModelBench;
 import dev.sparrow.runtime.exec.Int8Mode;
-import dev.sparrow.runtime.json.Json;
 import dev.sparrow.runtime.model.Model;
 import dev.sparrow.runtime.reference.ReferenceKind;
 import dev.sparrow.runtime.reference.ReferenceProvider;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,12 +21,12 @@ import picocli.CommandLine.Parameters;
 final class BenchCommand {
 
     @Command(name = "model", description = "Median latency of one model: Sparrow vs TensorFlow Lite (2.21 + XNNPACK, and built-in kernels).")
-    static final class ModelBenchCommand implements Callable<Integer> {
+    static final class ModelBenchCommand extends Verb {
         @Parameters(paramLabel = "FILE")
         Path file;
 
-        @Option(names = "--against", description = "'tflite' to time TensorFlow Lite in the same process")
-        String against;
+        @Option(names = "--against", description = "${COMPLETION-CANDIDATES}: time TensorFlow Lite in the same process")
+        Against against;
 
         @Option(names = "--reference-model", paramLabel = "FILE", description = "a TFLite-loadable twin of FILE for the reference side")
         Path referenceModel;
@@ -52,9 +50,6 @@ final class BenchCommand {
         public Integer call() throws Exception {
             ReferenceProvider provider = null;
             if (against != null) {
-                if (!"tflite".equals(against)) {
-                    throw new IllegalArgumentException("--against knows only 'tflite', got '" + against + "'");
-                }
                 provider = References.find().orElseThrow(() -> new IllegalStateException(References.unavailableMessage()));
             }
             Model model = TfliteReader.read(file);
@@ -76,9 +71,9 @@ final class BenchCommand {
                 out.put("skipped", r.skipped());
             }
             if (json) {
-                System.out.println(Json.write(out));
+                out().println(Json.write(out));
             } else {
-                out.forEach((k, v) -> System.out.printf("%-26s %s%n", k, v));
+                out.forEach((k, v) -> out().printf("%-26s %s%n", k, v));
             }
             return 0;
         }

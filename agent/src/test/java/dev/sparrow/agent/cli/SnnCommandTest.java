@@ -1,13 +1,12 @@
-package dev.sparrow.runtime.cli;
+package dev.sparrow.agent.cli;
 
+import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparrow.runtime.SharedData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -21,20 +20,11 @@ class SnnCommandTest {
     private record Run(int code, String out, String err) {
     }
 
-    private static synchronized Run sparrow(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = SparrowCli.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static Run sparrow(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SparrowCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
     }
 
     @Test
@@ -68,7 +58,7 @@ class SnnCommandTest {
         Run eval = sparrow("snn", "eval", "--model", model.toString(), "--data", corridor, "--sequence", "4",
                 "--json");
         assertEquals(0, eval.code(), eval.err());
-        assertTrue(eval.err().contains("100% query"), "eval shows its progress: " + eval.err());
+        assertTrue(eval.err().contains("query: ") && eval.err().contains("(100%)"), "eval shows its progress: " + eval.err());
         String json = eval.out().strip();
         assertTrue(json.startsWith("{") && json.endsWith("}"), "one JSON object: " + json);
         for (String field : new String[] {"places", "queries", "r_at_1", "r_at_5", "pr_auc", "sad_r_at_1",
@@ -86,7 +76,7 @@ class SnnCommandTest {
         Files.createDirectories(dir.resolve("images"));
         Run run = sparrow("snn", "train", "--data", dir.toString(), "--places", "10", "--out",
                 dir.resolve("x.snn").toString());
-        assertEquals(SnnCommand.BAD_INPUT, run.code());
+        assertEquals(SparrowCli.BAD_INPUT, run.code());
         assertTrue(run.err().contains("ground_truth.csv") && run.err().contains("reference"),
                 "the message shows the expected layout: " + run.err());
     }
@@ -97,7 +87,7 @@ class SnnCommandTest {
         Path model = dir.resolve("broken.snn");
         Files.write(model, new byte[] {'S', 'N', 'N', 0, 1, 2, 3});
         Run run = sparrow("snn", "eval", "--model", model.toString(), "--data", corridor);
-        assertEquals(SnnCommand.BAD_INPUT, run.code());
+        assertEquals(SparrowCli.BAD_INPUT, run.code());
         assertTrue(run.err().contains(model.toString()), "the message names the file: " + run.err());
         assertTrue(run.out().isEmpty(), "no result is printed: " + run.out());
     }

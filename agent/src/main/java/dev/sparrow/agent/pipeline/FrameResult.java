@@ -1,0 +1,13 @@
+package dev.sparrow.agent.pipeline;
+
+import dev.sparrow.snn.PlaceRecognizer;
+
+/**
+ * What the pipeline made of one frame.
+ *
+ * @param seq          the frame's sequence number from its source
+ * @param recognition  the place recognised (null without a recogniser)
+ * @param latencyNanos capture to result
+ */
+public record FrameResult(long seq, PlaceRecognizer.Recognition recognition, long latencyNanos) {
+}
