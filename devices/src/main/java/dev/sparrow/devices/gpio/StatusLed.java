@@ -19,6 +19,8 @@ public final class StatusLed implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private LedSignal signal;
     private ScheduledFuture<?> blinking;
+    /** Tells a blink task of an older signal, already waiting for the lock when it was cancelled, to do nothing. */
+    private long generation;
     private boolean closed;
 
     private StatusLed(Context context, DigitalOutput output, ScheduledExecutorService timer) {
@@ -59,6 +61,7 @@ public final class StatusLed implements AutoCloseable {
             return;
         }
         signal = next;
+        generation++;
         if (blinking != null) {
             blinking.cancel(false);
             blinking = null;
@@ -66,12 +69,13 @@ public final class StatusLed implements AutoCloseable {
         output.high();
         if (next.halfPeriodMillis() > 0) {
             long half = next.halfPeriodMillis();
-            blinking = timer.scheduleAtFixedRate(this::toggle, half, half, TimeUnit.MILLISECONDS);
+            long blinkGeneration = generation;
+            blinking = timer.scheduleAtFixedRate(() -> toggle(blinkGeneration), half, half, TimeUnit.MILLISECONDS);
         }
     }
 
-    private synchronized void toggle() {
-        if (!closed) {
+    private synchronized void toggle(long blinkGeneration) {
+        if (!closed && blinkGeneration == generation) {
             output.toggle();
         }
     }

@@ -172,8 +172,13 @@ class RawFrameSourceTest {
         Path pipe = makeFifo();
         // The writer opens the pipe, stays silent while the reader waits, then ends without a byte.
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            try (OutputStream out = Files.newOutputStream(pipe)) {
-                Thread.sleep(300);
+            try {
+                OutputStream out = Files.newOutputStream(pipe);
+                try {
+                    Thread.sleep(300);
+                } finally {
+                    out.close();
+                }
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);
             }
