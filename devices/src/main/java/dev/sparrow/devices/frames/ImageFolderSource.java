@@ -31,7 +31,6 @@ import javax.imageio.stream.ImageInputStream;
  * <p>The file list is taken when the source is opened. Other files in the folder are ignored.
  */
 public final class ImageFolderSource implements FrameSource {
-    private final Path folder;
     private final List<Path> files;
     private final long periodNanos;
     private final boolean loop;
@@ -43,8 +42,7 @@ public final class ImageFolderSource implements FrameSource {
     private long sequence;
     private long deadline;
 
-    private ImageFolderSource(Path folder, List<Path> files, double framesPerSecond, boolean loop) {
-        this.folder = folder;
+    private ImageFolderSource(List<Path> files, double framesPerSecond, boolean loop) {
         this.files = files;
         this.periodNanos = Math.round(1e9 / framesPerSecond);
         this.loop = loop;
@@ -73,17 +71,12 @@ public final class ImageFolderSource implements FrameSource {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("image folder " + folder + " has no .png, .jpg or .jpeg file");
         }
-        return new ImageFolderSource(folder, images, framesPerSecond, loop);
+        return new ImageFolderSource(images, framesPerSecond, loop);
     }
 
     private static boolean isImageName(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
-    }
-
-    /** The folder being played. */
-    public Path folder() {
-        return folder;
     }
 
     /** How many image files the folder had when opened, readable or not. */
