@@ -336,6 +336,16 @@ sb_status sb_send_fault(sb_link *link, const sb_fault *fault, uint16_t *seq)
     if (!link->peer_known) {
         return SB_ERR_NOT_CONNECTED;
     }
+    /*
+     * A window of sequence numbers, not just of slots: the host treats a reliable seq 32 or
+     * more behind its newest as a stale duplicate, so no message may lag the newest that far.
+     */
+    for (i = 0; i < SB_OUTBOX_SLOTS; i++) {
+        if (link->outbox[i].used
+            && (uint16_t)(link->reliable_seq - link->outbox[i].seq) >= SB_OUTBOX_SLOTS) {
+            return SB_ERR_BUSY;
+        }
+    }
     for (i = 0; i < SB_OUTBOX_SLOTS; i++) {
         sb_outbox_slot *slot = &link->outbox[i];
         if (slot->used) {

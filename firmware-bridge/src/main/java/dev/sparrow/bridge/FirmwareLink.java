@@ -167,7 +167,7 @@ public final class FirmwareLink implements AutoCloseable {
                         -1, 0, Duration.ZERO, 0));
                 return pending.future;
             }
-            if (inFlight.size() < config.maxInFlight()) {
+            if (waiting.isEmpty() && windowHasRoom()) {
                 transmitFirst(pending);
             } else {
                 waiting.add(pending);
@@ -452,9 +452,22 @@ public final class FirmwareLink implements AutoCloseable {
     }
 
     private void admitWaiting() {
-        while (inFlight.size() < config.maxInFlight() && !waiting.isEmpty()) {
+        while (!waiting.isEmpty() && windowHasRoom()) {
             transmitFirst(waiting.poll());
         }
+    }
+
+    /**
+     * A window of sequence numbers, not just a count: the firmware treats a reliable seq 32 or
+     * more behind its newest as a stale duplicate, so the oldest unanswered message may not lag
+     * the next one by maxInFlight or more.
+     */
+    private boolean windowHasRoom() {
+        if (inFlight.isEmpty()) {
+            return true;
+        }
+        int oldest = inFlight.keySet().iterator().next();
+        return ((reliableSeq - oldest) & 0xFFFF) < config.maxInFlight();
     }
 
     // ---- timer thread

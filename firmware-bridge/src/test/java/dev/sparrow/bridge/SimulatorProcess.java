@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -71,13 +73,18 @@ final class SimulatorProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM: the simulator prints its COUNTERS line and exits. */
-    void stopGracefully() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+    /** The simulator's link counters, asked for on stdin (Process.destroy() would close its stdout first). */
+    Map<String, Long> counters() throws Exception {
+        int before = lines().size();
+        command("stats");
+        awaitLine(l -> l.startsWith("COUNTERS ") && lines().indexOf(l) >= before, 5000);
+        String line = lines().stream().filter(l -> l.startsWith("COUNTERS ")).reduce((x, y) -> y).orElseThrow();
+        Map<String, Long> values = new HashMap<>();
+        for (String field : line.substring("COUNTERS ".length()).split(" ")) {
+            String[] kv = field.split("=");
+            values.put(kv[0], Long.parseLong(kv[1]));
         }
-        drain.join(2000);
+        return values;
     }
 
     @Override
