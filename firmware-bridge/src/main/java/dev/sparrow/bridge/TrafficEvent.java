@@ -13,13 +13,6 @@ public record TrafficEvent(Instant time, Direction direction, Frame frame, Strin
         if (frame == null) {
             return time + " " + direction + " REJECTED " + error;
         }
-        String body;
-        try {
-            Message message = Message.decode(frame);
-            body = message == null ? "payload_bytes=" + frame.payload().length : message.fields();
-        } catch (Message.MalformedPayloadException e) {
-            body = "MALFORMED " + e.getMessage();
-        }
-        return time + " " + direction + " " + frame.headerFields() + " " + body;
+        return time + " " + direction + " " + Message.describe(frame);
     }
 }

@@ -33,7 +33,8 @@ final class NativeBuild {
         return program("simulator", FIRMWARE.resolve("sim/simulator_main.c"), HOST_FLAGS);
     }
 
-    static synchronized Path program(String name, Path main, List<String> flags) throws Exception {
+    /** Links the library, {@code extraSources} and {@code main} into target/native/NAME. */
+    static synchronized Path program(String name, Path main, List<String> flags, Path... extraSources) throws Exception {
         Path binary = OUT.resolve(name);
         if (Files.exists(binary)) {
             return binary;
@@ -43,6 +44,9 @@ final class NativeBuild {
         command.addAll(flags);
         command.add("-I" + FIRMWARE.resolve("include"));
         librarySources().forEach(p -> command.add(p.toString()));
+        for (Path extra : extraSources) {
+            command.add(extra.toString());
+        }
         command.add(main.toString());
         command.addAll(List.of("-o", binary.toString()));
         run(command, 120);

@@ -25,6 +25,22 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Header and payload fields of a frame in the canonical one-line form shared with the C test
+     * vectors: "MALFORMED payload_bytes=N" for a payload too short for its type, "payload_bytes=N"
+     * for a type this version does not know.
+     */
+    static String describe(Frame frame) {
+        String body;
+        try {
+            Message message = decode(frame);
+            body = message == null ? "payload_bytes=" + frame.payload().length : message.fields();
+        } catch (MalformedPayloadException e) {
+            body = "MALFORMED payload_bytes=" + frame.payload().length;
+        }
+        return frame.headerFields() + " " + body;
+    }
+
     /** The message of a known type, or null when the type code is unknown to this version. */
     static Message decode(Frame frame) throws MalformedPayloadException {
         MessageType type = frame.messageType();
