@@ -7,15 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Builds the C firmware code with the host gcc into target/native, once per JVM and program. */
+/** Builds the C firmware code with the host gcc into target/native, once per JVM and program (never a stale binary from an earlier run). */
 final class NativeBuild {
     static final Path FIRMWARE = Path.of("firmware").toAbsolutePath();
     static final Path OUT = Path.of("target", "native").toAbsolutePath();
     static final List<String> HOST_FLAGS = List.of("-std=c99", "-Wall", "-Wextra", "-Werror", "-O2");
+
+    private static final Set<String> BUILT = new HashSet<>();
 
     private NativeBuild() {
     }
@@ -36,7 +40,7 @@ final class NativeBuild {
     /** Links the library, {@code extraSources} and {@code main} into target/native/NAME. */
     static synchronized Path program(String name, Path main, List<String> flags, Path... extraSources) throws Exception {
         Path binary = OUT.resolve(name);
-        if (Files.exists(binary)) {
+        if (!BUILT.add(name)) {
             return binary;
         }
         Files.createDirectories(OUT);
