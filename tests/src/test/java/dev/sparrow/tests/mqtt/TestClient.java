@@ -71,7 +71,7 @@ final class TestClient implements AutoCloseable {
     public void close() throws MqttException {
         try {
             if (client.isConnected()) {
-                client.disconnectForcibly(0, 1_000);
+                client.disconnect(0);
             }
         } finally {
             client.close(true);
