@@ -276,11 +276,19 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
-    /** Kills the broker and deletes its folder. */
+    /**
+     * Kills the broker and deletes its folder. Declares no InterruptedException (a resource's close should not):
+     * when interrupted, the SIGKILL is still sent and the interrupt is kept for the caller.
+     */
     @Override
-    public void close() throws InterruptedException {
-        kill();
-        deleteRecursively(dir);
+    public void close() {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            deleteRecursively(dir);
+        }
     }
 
     private void launchOnFreePort() throws IOException, InterruptedException {
