@@ -42,6 +42,11 @@ final class Inbox implements IMqttMessageListener {
         return message;
     }
 
+    /** The next message if one arrives within {@code wait}, else null: for polling loops that decide themselves. */
+    Message poll(Duration wait) throws InterruptedException {
+        return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Asserts that the next message is exactly this one: anything received before it fails the test. */
     void expect(String topic, String payload) throws InterruptedException {
         assertEquals(new Message(topic, payload), next(),
