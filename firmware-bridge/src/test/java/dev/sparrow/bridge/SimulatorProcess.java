@@ -1,0 +1,100 @@
+package dev.sparrow.bridge;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** The C firmware simulator as a child process; keeps every line it prints. */
+final class SimulatorProcess implements AutoCloseable {
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread drain;
+
+    SimulatorProcess(Path tty, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(NativeBuild.simulator().toString(), tty.toString()));
+        command.addAll(List.of(options));
+        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        drain = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    synchronized (lines) {
+                        lines.add(line);
+                        lines.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the process was killed; what it printed so far is kept
+            }
+        });
+        awaitLine(l -> l.startsWith("READY"), 10_000);
+    }
+
+    void command(String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+    }
+
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    String awaitLine(Predicate<String> wanted, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (lines) {
+            int seen = 0;
+            while (true) {
+                for (; seen < lines.size(); seen++) {
+                    if (wanted.test(lines.get(seen))) {
+                        return lines.get(seen);
+                    }
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    throw new AssertionError("simulator did not print the expected line within " + timeoutMs + " ms; printed: " + lines);
+                }
+                lines.wait(left);
+            }
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+
+    /** The simulator's link counters, asked for on stdin (Process.destroy() would close its stdout first). */
+    Map<String, Long> counters() throws Exception {
+        int before = lines().size();
+        command("stats");
+        awaitLine(l -> l.startsWith("COUNTERS ") && lines().indexOf(l) >= before, 5000);
+        String line = lines().stream().filter(l -> l.startsWith("COUNTERS ")).reduce((x, y) -> y).orElseThrow();
+        Map<String, Long> values = new HashMap<>();
+        for (String field : line.substring("COUNTERS ".length()).split(" ")) {
+            String[] kv = field.split("=");
+            values.put(kv[0], Long.parseLong(kv[1]));
+        }
+        return values;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
