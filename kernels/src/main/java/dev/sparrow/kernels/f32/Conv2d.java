@@ -1,6 +1,7 @@
 package dev.sparrow.kernels.f32;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * fp32 convolution over NHWC with an OHWI filter ({@code [oc, kh, kw, c]}) packed as
@@ -9,17 +10,16 @@ import jdk.incubator.vector.FloatVector;
  * block of output pixels into a scratch buffer (im2col, zeros for taps outside the input, in
  * {@code (ky, kx, c)} order matching the filter) and multiplies the block; blocks are sized so the copy
  * stays in L2 and costs {@code kh·kw·c} floats per output pixel against {@code kh·kw·c·oc} multiply-adds.
- * Stems (at most {@link #STEM_CHANNELS} input channels, no dilation) skip the copy for output pixels whose
- * window lies inside the input: with 3 channels the copy and its per-pixel bookkeeping cost as much as the
- * few multiply-adds, so the stem micro-tiles read the window rows in place (one row of a window is
- * {@code kw·c} contiguous floats, consecutive output pixels are {@code strideW·c} floats apart).
+ * Stems (at most {@link #STEM_CHANNELS} input channels, no dilation) skip the copy: with 3 channels the
+ * copy and its per-pixel bookkeeping cost as much as the few multiply-adds. Their micro-tiles read the window
+ * rows from a zero-padded copy of the {@code kh} input rows under one output row (one row of a window is
+ * {@code kw·c} contiguous floats, consecutive output pixels are {@code strideW·c} floats apart), so border
+ * pixels take the same tiles as interior ones.
  */
 public final class Conv2d {
 
-    /** Input channels up to which a convolution reads its windows in place ({@link #convStem}). */
+    /** Input channels up to which a convolution reads its windows from a padded row band ({@link #convStem}). */
     static final int STEM_CHANNELS = 4;
-    /** Floats of the private output buffer for micro-tiles of a partial column panel. */
-    private static final int EDGE_FLOATS = Gemm.MR * Gemm.NR;
 
     private Conv2d() {}
 
@@ -40,8 +40,8 @@ public final class Conv2d {
         return s.ow() + s.kw() - 1 + Gemm.L;
     }
 
-    /** True when the convolution takes the in-place stem path for its interior pixels. */
-    static boolean isStem(ConvShape s) {
+    /** True when the convolution takes the direct stem path (windows from a padded row band, no im2col). */
+    public static boolean isStem(ConvShape s) {
         return !isPointwise(s) && s.c() <= STEM_CHANNELS && s.dilationH() == 1 && s.dilationW() == 1;
     }
 
@@ -65,8 +65,11 @@ public final class Conv2d {
         if (isSingleOutput(s)) {
             return s.c() * (PLANE_ROWS + s.kh() - 1) * planeWidth(s);
         }
+        if (isStem(s)) {
+            return s.kh() * stemBandRowFloats(s);
+        }
         int k = s.kh() * s.kw() * s.c();
-        return Math.max(blockPixels(k) * k + Gemm.L, isStem(s) ? EDGE_FLOATS : 0);
+        return blockPixels(k) * k + Gemm.L;
     }
 
     /**
@@ -91,68 +94,84 @@ public final class Conv2d {
     }
 
     /**
-     * Output row by output row: the pixels whose window lies inside the input, in whole micro-tiles, go
-     * through {@link #stem6} / {@link #stem12}; the border pixels and the last partial tile of a row
-     * through im2col. Both sum {@code fma} in {@code (ky, kx, c)} order from the bias, so every pixel
-     * gets the same bits either way.
+     * Output row by output row: the {@code kh} input rows under it are copied into a zero-padded band
+     * ({@link #packStemBand}), then every column panel sums tiles of neighbouring output pixels from the band
+     * ({@link #stem6x2}, {@link #stem12x1}), the last tile of a row ending at the row's
+     * end and recomputing a few pixels with the same bits; rows shorter than a tile go pixel by pixel
+     * ({@link #stemPixel}). Every output sums {@code fma} in {@code (ky, kx, c)} order from the bias with zeros
+     * for taps outside the input, as im2col and the scalar twin do, so borders need no other path.
      */
     private static void convStem(float[] in, int inOff, ConvShape s, PackedWeights w, float[] out, int outOff,
-                                 int pixel0, int pixel1, float[] scratch, float lo, float hi) {
+                                 int pixel0, int pixel1, float[] band, float lo, float hi) {
         int ow = s.ow();
-        int sw = s.strideW();
-        int c = s.c();
+        int oc = s.oc();
         int nr = w.nr;
-        int mr = nr == Gemm.NR ? Gemm.MR : Gemm.MR1;
-        // Interior output columns [xa, xb): 0 <= ox·sw − padLeft and ox·sw − padLeft + kw <= w.
-        int xa = Math.min(ow, (s.padLeft() + sw - 1) / sw);
-        int xb = s.w() - s.kw() + s.padLeft() < 0 ? 0 : Math.min(ow, (s.w() - s.kw() + s.padLeft()) / sw + 1);
-        int kwc = s.kw() * c;
-        int rowStride = s.w() * c;
+        int pixStride = s.strideW() * s.c();
+        int bandRow = stemBandRowFloats(s);
+        int kwc = s.kw() * s.c();
         for (int p = pixel0; p < pixel1; ) {
             int row = p / ow;
             int rowStart = row * ow;
-            int rowEnd = Math.min(pixel1, rowStart + ow);
-            int iy0 = row % s.oh() * s.strideH() - s.padTop();
-            int a = Math.max(p, rowStart + xa);
-            int tiles = iy0 < 0 || iy0 + s.kh() > s.h() ? 0 : Math.max(0, Math.min(rowEnd, rowStart + xb) - a) / mr;
-            if (tiles == 0) {
-                im2colGemm(in, inOff, s, w, out, outOff, p, rowEnd, scratch, lo, hi);
-                p = rowEnd;
-                continue;
-            }
-            if (a > p) {
-                im2colGemm(in, inOff, s, w, out, outOff, p, a, scratch, lo, hi);
-            }
-            int image = row / s.oh();
-            int inRow = inOff + ((image * s.h() + iy0) * s.w()) * c;
-            for (int t = 0; t < tiles; t++) {
-                int p0 = a + t * mr;
-                int a0 = inRow + ((p0 - rowStart) * sw - s.padLeft()) * c;
-                for (int panel = 0; panel < w.panels; panel++) {
-                    int col = panel * nr;
-                    int nValid = Math.min(nr, w.n - col);
-                    int cRow = outOff + p0 * s.oc() + col;
-                    float[] dst = nValid < nr ? scratch : out;
-                    int dstRow = nValid < nr ? 0 : cRow;
-                    int dstStride = nValid < nr ? nr : s.oc();
-                    int bOff = panel * w.k * nr;
-                    if (nr == Gemm.NR) {
-                        stem6(in, a0, sw * c, rowStride, s.kh(), kwc, w.data, bOff, w.bias, col, dst, dstRow,
-                                dstStride, lo, hi);
-                    } else {
-                        stem12(in, a0, sw * c, rowStride, s.kh(), kwc, w.data, bOff, w.bias, col, dst, dstRow,
-                                dstStride, lo, hi);
+            int x0 = p - rowStart;
+            int x1 = Math.min(ow, pixel1 - rowStart);
+            packStemBand(in, inOff, s, row / s.oh(), row % s.oh(), band);
+            for (int panel = 0; panel < w.panels; panel++) {
+                int col = panel * nr;
+                // lanes of the panel's last vector that are output channels
+                long lastLanes = Gemm.firstLanes(Math.min(nr, w.n - col) - (nr - Gemm.L));
+                int bOff = panel * w.k * nr;
+                int o = outOff + rowStart * oc + col;
+                int tile = nr == Gemm.NR ? STEM_TILE_TWO_VECTORS : STEM_TILE_ONE_VECTOR;
+                if (x1 - x0 < tile) {
+                    for (int x = x0; x < x1; x++) {
+                        stemPixel(band, x * pixStride, bandRow, s.kh(), kwc, w.data, bOff, nr, w.bias, col, out,
+                                o + x * oc, lastLanes, lo, hi);
                     }
-                    if (nValid < nr) {
-                        Gemm.copyEdge(scratch, 0, nr, out, cRow, s.oc(), mr, nValid);
+                    continue;
+                }
+                for (int x = x0; x < x1; x += tile) {
+                    int xt = Math.min(x, x1 - tile);
+                    if (nr == Gemm.NR) {
+                        stem6x2(band, xt * pixStride, pixStride, bandRow, s.kh(), kwc, w.data, bOff, w.bias, col,
+                                out, o + xt * oc, oc, lastLanes, lo, hi);
+                    } else {
+                        stem12x1(band, xt * pixStride, pixStride, bandRow, s.kh(), kwc, w.data, bOff, w.bias, col,
+                                out, o + xt * oc, oc, lastLanes, lo, hi);
                     }
                 }
             }
-            p = a + tiles * mr;
-            if (p < rowEnd) {
-                im2colGemm(in, inOff, s, w, out, outOff, p, rowEnd, scratch, lo, hi);
+            p = rowStart + x1;
+        }
+    }
+
+    /** Output pixels per stem tile of a two-vector panel ({@link #stem6x2}) and of a one-vector panel. */
+    static final int STEM_TILE_TWO_VECTORS = 6;
+    static final int STEM_TILE_ONE_VECTOR = 12;
+
+    /** Floats per band row of a stem: the input columns under a whole output row, zero-padded, {@code c} each. */
+    private static int stemBandRowFloats(ConvShape s) {
+        return ((s.ow() - 1) * s.strideW() + s.kw()) * s.c();
+    }
+
+    /**
+     * Copies the input rows under output row {@code oy} of image {@code b} into {@code band}: band row {@code ky}
+     * is input row {@code oy·sh − padTop + ky} from column {@code −padLeft} on, zeros outside the input.
+     */
+    static void packStemBand(float[] in, int inOff, ConvShape s, int b, int oy, float[] band) {
+        int c = s.c();
+        int rowFloats = stemBandRowFloats(s);
+        int left = Math.min(rowFloats, s.padLeft() * c);
+        int copied = Math.max(0, Math.min(s.w() * c, rowFloats - left));
+        for (int ky = 0; ky < s.kh(); ky++) {
+            int iy = oy * s.strideH() - s.padTop() + ky;
+            int dst = ky * rowFloats;
+            if (iy < 0 || iy >= s.h()) {
+                java.util.Arrays.fill(band, dst, dst + rowFloats, 0f);
+                continue;
             }
-            p = rowEnd;
+            java.util.Arrays.fill(band, dst, dst + left, 0f);
+            System.arraycopy(in, inOff + (b * s.h() + iy) * s.w() * c, band, dst + left, copied);
+            java.util.Arrays.fill(band, dst + left + copied, dst + rowFloats, 0f);
         }
     }
 
@@ -253,7 +272,7 @@ public final class Conv2d {
                 }
             }
         }
-        acc.max(lo).min(hi).intoArray(out, o, Gemm.F.indexInRange(0, n));
+        acc.max(lo).min(hi).intoArray(out, o, VectorMask.fromLong(Gemm.F, Gemm.firstLanes(n)));
     }
 
     /** im2col of output pixels {@code [pixel0, pixel1)} block by block, each block multiplied by {@link Gemm}. */
@@ -263,112 +282,148 @@ public final class Conv2d {
         int block = blockPixels(k);
         for (int b0 = pixel0; b0 < pixel1; b0 += block) {
             int b1 = Math.min(pixel1, b0 + block);
-            int ow = s.ow();
-            int b = b0 / (s.oh() * ow);
-            int oy = b0 / ow % s.oh();
-            int ox = b0 % ow;
-            for (int p = b0; p < b1; p++) {
-                im2colPixel(in, inOff, s, b, oy, ox, scratch, (p - b0) * k);
-                if (++ox == ow) {
-                    ox = 0;
-                    if (++oy == s.oh()) {
-                        oy = 0;
-                        b++;
-                    }
-                }
-            }
+            im2colBlock(in, inOff, s, b0, b1, scratch, 0);
             Gemm.multiply(scratch, 0, k, b1 - b0, w, 0, w.panels(), out, outOff + b0 * s.oc(), s.oc(), lo, hi);
         }
     }
 
     /**
-     * Six output pixels × one two-vector panel of a stem: pixel {@code i}'s window row {@code ky} is the
-     * {@code kwc} floats at {@code in[a0 + i·pixStride + ky·rowStride]}, taps in the packed filter's order.
+     * Six neighbouring output pixels × one two-vector panel of a stem: pixel {@code i}'s window row {@code ky}
+     * is the {@code kwc} floats at {@code band[x + i·pixStride + ky·bandRow]}, taps in the packed filter's order;
+     * of the second vector only {@code lastLanes} are stored. (Twelve pixels, 24 accumulators, ran no faster
+     * once compiled by C2, and C1 runs out of registers on them: a launch then ran the stem 100× slower.)
      */
-    private static void stem6(float[] in, int a0, int pixStride, int rowStride, int kh, int kwc, float[] b, int bOff,
-                              float[] bias, int col, float[] o, int oRow, int ldo, float lo, float hi) {
+    private static void stem6x2(float[] band, int x, int pixStride, int bandRow, int kh, int kwc, float[] b, int bOff,
+                                float[] bias, int col, float[] o, int oPix, int ldo, long lastLanes, float lo,
+                                float hi) {
         FloatVector c00 = FloatVector.fromArray(Gemm.F, bias, col);
         FloatVector c01 = FloatVector.fromArray(Gemm.F, bias, col + Gemm.L);
         FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01;
         FloatVector c50 = c00, c51 = c01;
         int bo = bOff;
         for (int ky = 0; ky < kh; ky++) {
-            int x0 = a0 + ky * rowStride;
+            int x0 = x + ky * bandRow;
             for (int t = 0; t < kwc; t++, bo += Gemm.NR) {
                 FloatVector b0 = FloatVector.fromArray(Gemm.F, b, bo);
                 FloatVector b1 = FloatVector.fromArray(Gemm.F, b, bo + Gemm.L);
-                int x = x0 + t;
-                FloatVector v = FloatVector.broadcast(Gemm.F, in[x]);
+                int a = x0 + t;
+                FloatVector v = FloatVector.broadcast(Gemm.F, band[a]);
                 c00 = v.fma(b0, c00);
                 c01 = v.fma(b1, c01);
-                v = FloatVector.broadcast(Gemm.F, in[x + pixStride]);
+                v = FloatVector.broadcast(Gemm.F, band[a + pixStride]);
                 c10 = v.fma(b0, c10);
                 c11 = v.fma(b1, c11);
-                v = FloatVector.broadcast(Gemm.F, in[x + 2 * pixStride]);
+                v = FloatVector.broadcast(Gemm.F, band[a + 2 * pixStride]);
                 c20 = v.fma(b0, c20);
                 c21 = v.fma(b1, c21);
-                v = FloatVector.broadcast(Gemm.F, in[x + 3 * pixStride]);
+                v = FloatVector.broadcast(Gemm.F, band[a + 3 * pixStride]);
                 c30 = v.fma(b0, c30);
                 c31 = v.fma(b1, c31);
-                v = FloatVector.broadcast(Gemm.F, in[x + 4 * pixStride]);
+                v = FloatVector.broadcast(Gemm.F, band[a + 4 * pixStride]);
                 c40 = v.fma(b0, c40);
                 c41 = v.fma(b1, c41);
-                v = FloatVector.broadcast(Gemm.F, in[x + 5 * pixStride]);
+                v = FloatVector.broadcast(Gemm.F, band[a + 5 * pixStride]);
                 c50 = v.fma(b0, c50);
                 c51 = v.fma(b1, c51);
             }
         }
-        c00.max(lo).min(hi).intoArray(o, oRow);
-        c01.max(lo).min(hi).intoArray(o, oRow + Gemm.L);
-        c10.max(lo).min(hi).intoArray(o, oRow + ldo);
-        c11.max(lo).min(hi).intoArray(o, oRow + ldo + Gemm.L);
-        c20.max(lo).min(hi).intoArray(o, oRow + 2 * ldo);
-        c21.max(lo).min(hi).intoArray(o, oRow + 2 * ldo + Gemm.L);
-        c30.max(lo).min(hi).intoArray(o, oRow + 3 * ldo);
-        c31.max(lo).min(hi).intoArray(o, oRow + 3 * ldo + Gemm.L);
-        c40.max(lo).min(hi).intoArray(o, oRow + 4 * ldo);
-        c41.max(lo).min(hi).intoArray(o, oRow + 4 * ldo + Gemm.L);
-        c50.max(lo).min(hi).intoArray(o, oRow + 5 * ldo);
-        c51.max(lo).min(hi).intoArray(o, oRow + 5 * ldo + Gemm.L);
+        VectorMask<Float> m = VectorMask.fromLong(Gemm.F, lastLanes);
+        int l = Gemm.L;
+        c00.max(lo).min(hi).intoArray(o, oPix);
+        c01.max(lo).min(hi).intoArray(o, oPix + l, m);
+        c10.max(lo).min(hi).intoArray(o, oPix + ldo);
+        c11.max(lo).min(hi).intoArray(o, oPix + ldo + l, m);
+        c20.max(lo).min(hi).intoArray(o, oPix + 2 * ldo);
+        c21.max(lo).min(hi).intoArray(o, oPix + 2 * ldo + l, m);
+        c30.max(lo).min(hi).intoArray(o, oPix + 3 * ldo);
+        c31.max(lo).min(hi).intoArray(o, oPix + 3 * ldo + l, m);
+        c40.max(lo).min(hi).intoArray(o, oPix + 4 * ldo);
+        c41.max(lo).min(hi).intoArray(o, oPix + 4 * ldo + l, m);
+        c50.max(lo).min(hi).intoArray(o, oPix + 5 * ldo);
+        c51.max(lo).min(hi).intoArray(o, oPix + 5 * ldo + l, m);
     }
 
-    /** Twelve output pixels × one one-vector panel of a stem, addressed like {@link #stem6}. */
-    private static void stem12(float[] in, int a0, int pixStride, int rowStride, int kh, int kwc, float[] b, int bOff,
-                               float[] bias, int col, float[] o, int oRow, int ldo, float lo, float hi) {
+    /** Twelve output pixels × one one-vector panel of a stem, addressed like {@link #stem6x2}. */
+    private static void stem12x1(float[] band, int x, int pixStride, int bandRow, int kh, int kwc, float[] b, int bOff,
+                                 float[] bias, int col, float[] o, int oPix, int ldo, long lastLanes, float lo,
+                                 float hi) {
         FloatVector c0 = FloatVector.fromArray(Gemm.F, bias, col);
         FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
         int bo = bOff;
         for (int ky = 0; ky < kh; ky++) {
-            int x0 = a0 + ky * rowStride;
+            int x0 = x + ky * bandRow;
             for (int t = 0; t < kwc; t++, bo += Gemm.L) {
                 FloatVector bv = FloatVector.fromArray(Gemm.F, b, bo);
-                int x = x0 + t;
-                c0 = FloatVector.broadcast(Gemm.F, in[x]).fma(bv, c0);
-                c1 = FloatVector.broadcast(Gemm.F, in[x + pixStride]).fma(bv, c1);
-                c2 = FloatVector.broadcast(Gemm.F, in[x + 2 * pixStride]).fma(bv, c2);
-                c3 = FloatVector.broadcast(Gemm.F, in[x + 3 * pixStride]).fma(bv, c3);
-                c4 = FloatVector.broadcast(Gemm.F, in[x + 4 * pixStride]).fma(bv, c4);
-                c5 = FloatVector.broadcast(Gemm.F, in[x + 5 * pixStride]).fma(bv, c5);
-                c6 = FloatVector.broadcast(Gemm.F, in[x + 6 * pixStride]).fma(bv, c6);
-                c7 = FloatVector.broadcast(Gemm.F, in[x + 7 * pixStride]).fma(bv, c7);
-                c8 = FloatVector.broadcast(Gemm.F, in[x + 8 * pixStride]).fma(bv, c8);
-                c9 = FloatVector.broadcast(Gemm.F, in[x + 9 * pixStride]).fma(bv, c9);
-                c10 = FloatVector.broadcast(Gemm.F, in[x + 10 * pixStride]).fma(bv, c10);
-                c11 = FloatVector.broadcast(Gemm.F, in[x + 11 * pixStride]).fma(bv, c11);
+                int a = x0 + t;
+                c0 = FloatVector.broadcast(Gemm.F, band[a]).fma(bv, c0);
+                c1 = FloatVector.broadcast(Gemm.F, band[a + pixStride]).fma(bv, c1);
+                c2 = FloatVector.broadcast(Gemm.F, band[a + 2 * pixStride]).fma(bv, c2);
+                c3 = FloatVector.broadcast(Gemm.F, band[a + 3 * pixStride]).fma(bv, c3);
+                c4 = FloatVector.broadcast(Gemm.F, band[a + 4 * pixStride]).fma(bv, c4);
+                c5 = FloatVector.broadcast(Gemm.F, band[a + 5 * pixStride]).fma(bv, c5);
+                c6 = FloatVector.broadcast(Gemm.F, band[a + 6 * pixStride]).fma(bv, c6);
+                c7 = FloatVector.broadcast(Gemm.F, band[a + 7 * pixStride]).fma(bv, c7);
+                c8 = FloatVector.broadcast(Gemm.F, band[a + 8 * pixStride]).fma(bv, c8);
+                c9 = FloatVector.broadcast(Gemm.F, band[a + 9 * pixStride]).fma(bv, c9);
+                c10 = FloatVector.broadcast(Gemm.F, band[a + 10 * pixStride]).fma(bv, c10);
+                c11 = FloatVector.broadcast(Gemm.F, band[a + 11 * pixStride]).fma(bv, c11);
             }
         }
-        c0.max(lo).min(hi).intoArray(o, oRow);
-        c1.max(lo).min(hi).intoArray(o, oRow + ldo);
-        c2.max(lo).min(hi).intoArray(o, oRow + 2 * ldo);
-        c3.max(lo).min(hi).intoArray(o, oRow + 3 * ldo);
-        c4.max(lo).min(hi).intoArray(o, oRow + 4 * ldo);
-        c5.max(lo).min(hi).intoArray(o, oRow + 5 * ldo);
-        c6.max(lo).min(hi).intoArray(o, oRow + 6 * ldo);
-        c7.max(lo).min(hi).intoArray(o, oRow + 7 * ldo);
-        c8.max(lo).min(hi).intoArray(o, oRow + 8 * ldo);
-        c9.max(lo).min(hi).intoArray(o, oRow + 9 * ldo);
-        c10.max(lo).min(hi).intoArray(o, oRow + 10 * ldo);
-        c11.max(lo).min(hi).intoArray(o, oRow + 11 * ldo);
+        VectorMask<Float> m = VectorMask.fromLong(Gemm.F, lastLanes);
+        c0.max(lo).min(hi).intoArray(o, oPix, m);
+        c1.max(lo).min(hi).intoArray(o, oPix + ldo, m);
+        c2.max(lo).min(hi).intoArray(o, oPix + 2 * ldo, m);
+        c3.max(lo).min(hi).intoArray(o, oPix + 3 * ldo, m);
+        c4.max(lo).min(hi).intoArray(o, oPix + 4 * ldo, m);
+        c5.max(lo).min(hi).intoArray(o, oPix + 5 * ldo, m);
+        c6.max(lo).min(hi).intoArray(o, oPix + 6 * ldo, m);
+        c7.max(lo).min(hi).intoArray(o, oPix + 7 * ldo, m);
+        c8.max(lo).min(hi).intoArray(o, oPix + 8 * ldo, m);
+        c9.max(lo).min(hi).intoArray(o, oPix + 9 * ldo, m);
+        c10.max(lo).min(hi).intoArray(o, oPix + 10 * ldo, m);
+        c11.max(lo).min(hi).intoArray(o, oPix + 11 * ldo, m);
+    }
+
+    /**
+     * One output pixel × one panel of {@code nr} floats (one or two vectors) of a stem, for rows shorter than a
+     * tile; of the panel's last vector only {@code lastLanes} are stored.
+     */
+    private static void stemPixel(float[] band, int x, int bandRow, int kh, int kwc, float[] b, int bOff, int nr,
+                                  float[] bias, int col, float[] o, int oPix, long lastLanes, float lo, float hi) {
+        for (int v = 0; v < nr; v += Gemm.L) {
+            FloatVector acc = FloatVector.fromArray(Gemm.F, bias, col + v);
+            int bo = bOff + v;
+            for (int ky = 0; ky < kh; ky++) {
+                int x0 = x + ky * bandRow;
+                for (int t = 0; t < kwc; t++, bo += nr) {
+                    acc = FloatVector.broadcast(Gemm.F, band[x0 + t]).fma(FloatVector.fromArray(Gemm.F, b, bo), acc);
+                }
+            }
+            long lanes = v + Gemm.L < nr ? -1L : lastLanes;
+            acc.max(lo).min(hi).intoArray(o, oPix + v, VectorMask.fromLong(Gemm.F, lanes));
+        }
+    }
+
+    /**
+     * Writes the receptive fields of output pixels {@code [p0, p1)} (flattened over n, oh, ow), {@code kh·kw·c}
+     * floats each, one after another from {@code dst[d]}: the A block of an im2col GEMM.
+     */
+    static void im2colBlock(float[] in, int inOff, ConvShape s, int p0, int p1, float[] dst, int d) {
+        int k = s.kh() * s.kw() * s.c();
+        int ow = s.ow();
+        int b = p0 / (s.oh() * ow);
+        int oy = p0 / ow % s.oh();
+        int ox = p0 % ow;
+        for (int p = p0; p < p1; p++, d += k) {
+            im2colPixel(in, inOff, s, b, oy, ox, dst, d);
+            if (++ox == ow) {
+                ox = 0;
+                if (++oy == s.oh()) {
+                    oy = 0;
+                    b++;
+                }
+            }
+        }
     }
 
     /** Writes the receptive field of output pixel (b, oy, ox) as {@code kh·kw·c} floats at {@code dst[d]}. */
@@ -418,18 +473,31 @@ public final class Conv2d {
      * the input contributing {@code fma(0, w, acc)} exactly like the zeros of the im2col copy.
      */
     public static void convScalar(float[] in, int inOff, ConvShape s, PackedWeights w, float[] out, int outOff,
-                                  int pixel0, int pixel1, float[] scratch, float lo, float hi) {
+                                  int pixel0, int pixel1, float lo, float hi) {
+        int k = s.kh() * s.kw() * s.c();
+        directScalar(in, inOff, s, w.bias, (o, kk) -> w.data[(o / w.nr * k + kk) * w.nr + o % w.nr], out, outOff,
+                pixel0, pixel1, lo, hi);
+    }
+
+    /** Filter weight of output channel {@code o} at reduction index {@code kk} (window order {@code (ky, kx, c)}). */
+    interface FilterWeight {
+        float at(int o, int kk);
+    }
+
+    /**
+     * The direct convolution behind every scalar twin of a convolution kernel, whatever the weights' storage:
+     * one {@code fma} per tap in {@code (ky, kx, c)} order from the bias, zeros for taps outside the input.
+     */
+    static void directScalar(float[] in, int inOff, ConvShape s, float[] bias, FilterWeight weight, float[] out,
+                             int outOff, int pixel0, int pixel1, float lo, float hi) {
         int c = s.c();
-        int k = s.kh() * s.kw() * c;
         int perImage = s.oh() * s.ow();
         for (int p = pixel0; p < pixel1; p++) {
             int b = p / perImage;
             int oy = p % perImage / s.ow();
             int ox = p % s.ow();
             for (int o = 0; o < s.oc(); o++) {
-                int panel = o / w.nr;
-                int col = o % w.nr;
-                float acc = w.bias[o];
+                float acc = bias[o];
                 int kk = 0;
                 for (int ky = 0; ky < s.kh(); ky++) {
                     int iy = oy * s.strideH() - s.padTop() + ky * s.dilationH();
@@ -438,7 +506,7 @@ public final class Conv2d {
                         boolean inside = iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w();
                         for (int ci = 0; ci < c; ci++, kk++) {
                             float x = inside ? in[inOff + ((b * s.h() + iy) * s.w() + ix) * c + ci] : 0f;
-                            acc = Math.fma(x, w.data[(panel * k + kk) * w.nr + col], acc);
+                            acc = Math.fma(x, weight.at(o, kk), acc);
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.f32;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code (ky, kx)} order; {@link #depthwiseScalar} does the same and agrees bit for bit.
  */
 public final class Depthwise {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
     static final int L = F.length();
 
     private Depthwise() {}
@@ -71,16 +72,14 @@ public final class Depthwise {
                         oct(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
                     }
                     if (ch < c) {
-                        VectorMask<Float> m = F.indexInRange(ch, c);
-                        quad(in, inRow, s, iy0, kyLo, kyHi, at, ch, m, weights, bias, out, outRow, lo, hi);
-                        quad(in, inRow, s, iy0, kyLo, kyHi, at + 4, ch, m, weights, bias, out, outRow, lo, hi);
+                        quad(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
+                        quad(in, inRow, s, iy0, kyLo, kyHi, at + 4, ch, weights, bias, out, outRow, lo, hi);
                     }
                     ox = at + 8;
                 } else if (ox >= oxIn && ox < oxOut && oxOut - oxIn >= 4) {
                     int at = Math.min(ox, oxOut - 4);
                     for (int ch = 0; ch < c; ch += L) {
-                        quad(in, inRow, s, iy0, kyLo, kyHi, at, ch, F.indexInRange(ch, c), weights, bias, out, outRow,
-                                lo, hi);
+                        quad(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
                     }
                     ox = at + 4;
                 } else {
@@ -347,12 +346,13 @@ public final class Depthwise {
     /**
      * Four neighbouring interior output pixels, one channel vector (lanes past the last channel masked off,
      * so layers with fewer channels than lanes still get the blocking): four independent accumulator chains
-     * share each weight load, which hides the FMA latency that a single pixel's chain would expose.
+     * share each weight load, which hides the FMA latency that a single pixel's chain would expose. The mask is
+     * made here, never passed in (see the package documentation of dev.sparrow.kernels).
      */
     private static void quad(float[] in, int inRow, ConvShape s, int iy0, int kyLo, int kyHi, int ox, int ch,
-                            VectorMask<Float> m,
                              float[] weights, float[] bias, float[] out, int outRow, float lo, float hi) {
         int c = s.c();
+        VectorMask<Float> m = VectorMask.fromLong(F, Gemm.firstLanes(c - ch));
         int step = s.strideW() * c;
         int tap = s.dilationW() * c;
         FloatVector a0 = FloatVector.fromArray(F, bias, ch, m);

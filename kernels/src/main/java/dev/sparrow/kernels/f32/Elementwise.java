@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.f32;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -13,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Math} per lane elsewhere); the scalar twins use {@link Math#exp}/{@link Math#tanh} in double.
  */
 public final class Elementwise {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
     static final int L = F.length();
     private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
@@ -38,26 +39,30 @@ public final class Elementwise {
     /** {@code out[i] = clamp(op(a[aOff + i·aStep], b[bOff + i·bStep]))} for {@code i < n}; steps are 0 or 1. */
     public static void binary(Binary op, float[] a, int aOff, int aStep, float[] b, int bOff, int bStep,
                               float[] out, int outOff, int n, float lo, float hi) {
+        // The operator is switched on per vector inside this method: a helper taking or returning vectors would
+        // box them whenever the JIT declines to inline it (see the package documentation of dev.sparrow.kernels).
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector x = aStep == 0 ? FloatVector.broadcast(F, a[aOff]) : FloatVector.fromArray(F, a, aOff + i);
             FloatVector y = bStep == 0 ? FloatVector.broadcast(F, b[bOff]) : FloatVector.fromArray(F, b, bOff + i);
-            apply(op, x, y).max(lo).min(hi).intoArray(out, outOff + i);
+            FloatVector r = switch (op) {
+                case ADD -> x.add(y);
+                case MUL -> x.mul(y);
+                case PRELU -> x.blend(x.mul(y), x.compare(VectorOperators.LT, 0f));
+            };
+            r.max(lo).min(hi).intoArray(out, outOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector x = aStep == 0 ? FloatVector.broadcast(F, a[aOff]) : FloatVector.fromArray(F, a, aOff + i, m);
             FloatVector y = bStep == 0 ? FloatVector.broadcast(F, b[bOff]) : FloatVector.fromArray(F, b, bOff + i, m);
-            apply(op, x, y).max(lo).min(hi).intoArray(out, outOff + i, m);
+            FloatVector r = switch (op) {
+                case ADD -> x.add(y);
+                case MUL -> x.mul(y);
+                case PRELU -> x.blend(x.mul(y), x.compare(VectorOperators.LT, 0f));
+            };
+            r.max(lo).min(hi).intoArray(out, outOff + i, m);
         }
-    }
-
-    private static FloatVector apply(Binary op, FloatVector x, FloatVector y) {
-        return switch (op) {
-            case ADD -> x.add(y);
-            case MUL -> x.mul(y);
-            case PRELU -> x.blend(x.mul(y), x.compare(VectorOperators.LT, 0f));
-        };
     }
 
     /** Scalar twin of {@link #binary}. */
@@ -72,6 +77,53 @@ public final class Elementwise {
                 case PRELU -> x >= 0 ? x : x * y;
             };
             out[outOff + i] = Math.min(Math.max(r, lo), hi);
+        }
+    }
+
+    /**
+     * {@code sum[p·channels + c] = clamp(sum[p·channels + c] + r)} for {@code pixels} NHWC pixels, where {@code r}
+     * is {@code residual[p·residualChannels + c]} for {@code c < residualChannels} and {@code +0.0f} for the other
+     * channels: the ADD of a residual zero-padded along the channel axis (BlazeFace's shortcut PAD), without
+     * the padded copy. The padded channels still get {@code + 0.0f} (not a copy), which turns {@code −0.0f} into
+     * {@code +0.0f} exactly as the unfused ADD does.
+     */
+    public static void addPaddedChannels(float[] sum, int sumOff, int channels, float[] residual, int residualOff,
+                                         int residualChannels, int pixels, float lo, float hi) {
+        // Channel vectors outside, pixels inside: the two masks of a channel vector are built once per call.
+        for (int c = 0; c < channels; c += L) {
+            // Masked-off lanes of a load read as +0.0f: the residual's padding comes from its mask.
+            VectorMask<Float> lanes = VectorMask.fromLong(F, Gemm.firstLanes(Math.min(L, channels - c)));
+            VectorMask<Float> residualLanes =
+                    VectorMask.fromLong(F, Gemm.firstLanes(Math.clamp(residualChannels - c, 0, L)));
+            // Whole vectors where no lane is masked: a masked load or store costs more than the add.
+            boolean wholeSum = c + L <= channels;
+            boolean wholeResidual = c + L <= residualChannels;
+            for (int p = 0; p < pixels; p++) {
+                int s = sumOff + p * channels + c;
+                int r = residualOff + p * residualChannels + c;
+                FloatVector x = wholeSum ? FloatVector.fromArray(F, sum, s) : FloatVector.fromArray(F, sum, s, lanes);
+                FloatVector y = wholeResidual ? FloatVector.fromArray(F, residual, r)
+                        : FloatVector.fromArray(F, residual, r, residualLanes);
+                FloatVector z = x.add(y).max(lo).min(hi);
+                if (wholeSum) {
+                    z.intoArray(sum, s);
+                } else {
+                    z.intoArray(sum, s, lanes);
+                }
+            }
+        }
+    }
+
+    /** Scalar twin of {@link #addPaddedChannels}. */
+    public static void addPaddedChannelsScalar(float[] sum, int sumOff, int channels, float[] residual,
+                                               int residualOff, int residualChannels, int pixels, float lo,
+                                               float hi) {
+        for (int p = 0; p < pixels; p++) {
+            for (int c = 0; c < channels; c++) {
+                int s = sumOff + p * channels + c;
+                float r = c < residualChannels ? residual[residualOff + p * residualChannels + c] : 0f;
+                sum[s] = Math.min(Math.max(sum[s] + r, lo), hi);
+            }
         }
     }
 
@@ -96,8 +148,14 @@ public final class Elementwise {
         int j = phase;
         int i = 0;
         for (; i <= n - L; i += L) {
-            apply(op, FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, ext, j)).max(lo).min(hi)
-                    .intoArray(out, outOff + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector e = FloatVector.fromArray(F, ext, j);
+            FloatVector r = switch (op) {
+                case ADD -> v.add(e);
+                case MUL -> v.mul(e);
+                case PRELU -> v.blend(v.mul(e), v.compare(VectorOperators.LT, 0f));
+            };
+            r.max(lo).min(hi).intoArray(out, outOff + i);
             j += step;
             if (j >= channels) {
                 j -= channels;
@@ -105,8 +163,14 @@ public final class Elementwise {
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            apply(op, FloatVector.fromArray(F, x, xOff + i, m), FloatVector.fromArray(F, ext, j)).max(lo).min(hi)
-                    .intoArray(out, outOff + i, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
+            FloatVector e = FloatVector.fromArray(F, ext, j);
+            FloatVector r = switch (op) {
+                case ADD -> v.add(e);
+                case MUL -> v.mul(e);
+                case PRELU -> v.blend(v.mul(e), v.compare(VectorOperators.LT, 0f));
+            };
+            r.max(lo).min(hi).intoArray(out, outOff + i, m);
         }
     }
 
@@ -172,21 +236,26 @@ public final class Elementwise {
     public static void unary(Unary op, float[] in, int inOff, float[] out, int outOff, int n, float lo, float hi) {
         int i = 0;
         for (; i <= n - L; i += L) {
-            apply(op, FloatVector.fromArray(F, in, inOff + i)).max(lo).min(hi).intoArray(out, outOff + i);
+            FloatVector x = FloatVector.fromArray(F, in, inOff + i);
+            FloatVector r = switch (op) {
+                case CLAMP -> x;
+                case HARD_SWISH -> x.mul(x.add(3f).max(0f).min(6f)).div(6f);
+                case LOGISTIC -> ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+                case TANH -> x.lanewise(VectorOperators.TANH);
+            };
+            r.max(lo).min(hi).intoArray(out, outOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            apply(op, FloatVector.fromArray(F, in, inOff + i, m)).max(lo).min(hi).intoArray(out, outOff + i, m);
+            FloatVector x = FloatVector.fromArray(F, in, inOff + i, m);
+            FloatVector r = switch (op) {
+                case CLAMP -> x;
+                case HARD_SWISH -> x.mul(x.add(3f).max(0f).min(6f)).div(6f);
+                case LOGISTIC -> ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+                case TANH -> x.lanewise(VectorOperators.TANH);
+            };
+            r.max(lo).min(hi).intoArray(out, outOff + i, m);
         }
-    }
-
-    private static FloatVector apply(Unary op, FloatVector x) {
-        return switch (op) {
-            case CLAMP -> x;
-            case HARD_SWISH -> x.mul(x.add(3f).max(0f).min(6f)).div(6f);
-            case LOGISTIC -> ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-            case TANH -> x.lanewise(VectorOperators.TANH);
-        };
     }
 
     /** Scalar twin of {@link #unary}. */

@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.f32;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bit-identical results.
  */
 public final class Gemm {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
     static final int L = F.length();
     /** Columns per panel: two vectors. */
     public static final int NR = 2 * L;
@@ -42,8 +43,8 @@ public final class Gemm {
         int k = w.k;
         int nr = w.nr;
         int mr = nr == NR ? MR : MR1;
-        // The last panel may be narrower than nr: its micro-tiles go through this private buffer so the
-        // micro-kernels never need masks (C's row stride leaves no room past column n).
+        // The last panel may be narrower than nr: its micro-tiles go through this private buffer (C's row
+        // stride leaves no room past column n), except whole tiles when the depth is one chunk.
         float[] edge = w.n % nr == 0 || p1 * nr < w.n ? null : new float[mr * nr];
         for (int i0 = 0; i0 < rows; i0 += MB) {
             int i1 = Math.min(rows, i0 + MB);
@@ -60,6 +61,21 @@ public final class Gemm {
                     for (int i = i0; i < i1; ) {
                         int tileRows = i + mr <= i1 ? mr : 1;
                         int cRow = cOff + i * ldc + col;
+                        int aRow = aOff + i * lda + k0;
+                        if (nValid < nr && tileRows == mr && kc == k) {
+                            // A partial last panel (24, 28, 36 or 42 outputs at 16 lanes) with the whole depth in
+                            // one chunk stores its last vector through a lane mask: the edge buffer and its
+                            // copies cost 40 % of a 64²×24 → 24 convolution.
+                            if (nr == NR) {
+                                tile6LastLanes(a, aRow, lda, w.data, bOff, k, w.bias, col, c, cRow, ldc,
+                                        firstLanes(nValid - L), tileLo, tileHi);
+                            } else {
+                                tile12LastLanes(a, aRow, lda, w.data, bOff, k, w.bias, col, c, cRow, ldc,
+                                        firstLanes(nValid), tileLo, tileHi);
+                            }
+                            i += tileRows;
+                            continue;
+                        }
                         float[] dst = c;
                         int dstRow = cRow;
                         int dstStride = ldc;
@@ -74,7 +90,6 @@ public final class Gemm {
                         float[] init = first ? w.bias : dst;
                         int initOff = first ? col : dstRow;
                         int initStride = first ? 0 : dstStride;
-                        int aRow = aOff + i * lda + k0;
                         if (nr == NR && tileRows == MR) {
                             tile6(a, aRow, lda, w.data, bOff, kc, dst, dstRow, dstStride, init, initOff, initStride,
                                     tileLo, tileHi);
@@ -97,19 +112,39 @@ public final class Gemm {
     }
 
     /**
-     * Copies the first {@code nValid} columns of {@code rows} rows between C and the edge buffer, one
-     * masked vector per row and vector: a layer of 8 outputs at 16 lanes is all edge, and an arraycopy
-     * call per 8-float row cost as much as the arithmetic. (The masks stay out of the micro-kernels: a
-     * masked {@code tile12} is too big for C1's register allocator and then never reaches C2.)
+     * Copies the first {@code nValid} columns of {@code rows} rows between C and the edge buffer a vector at a
+     * time: a layer of 8 outputs at 16 lanes is all edge, and an arraycopy call per 8-float row cost as much as
+     * the arithmetic. Where {@code nValid ≥ L} the last vector of a row ends at {@code nValid} and overlaps the one
+     * before it, so no mask is built at all. (The masks stay out of the micro-kernels too: a masked
+     * {@code tile12} is too big for C1's register allocator and then never reaches C2.)
      */
     static void copyEdge(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
                                  int rows, int nValid) {
-        for (int j = 0; j < nValid; j += L) {
-            VectorMask<Float> m = F.indexInRange(j, nValid);
+        if (nValid >= L) {
+            int last = nValid - L;
             for (int r = 0; r < rows; r++) {
-                FloatVector.fromArray(F, src, srcOff + r * srcStride + j, m).intoArray(dst, dstOff + r * dstStride + j, m);
+                int s = srcOff + r * srcStride;
+                int d = dstOff + r * dstStride;
+                for (int j = 0; j < last; j += L) {
+                    FloatVector.fromArray(F, src, s + j).intoArray(dst, d + j);
+                }
+                FloatVector.fromArray(F, src, s + last).intoArray(dst, d + last);
             }
+            return;
         }
+        VectorMask<Float> m = VectorMask.fromLong(F, firstLanes(nValid));
+        for (int r = 0; r < rows; r++) {
+            FloatVector.fromArray(F, src, srcOff + r * srcStride, m).intoArray(dst, dstOff + r * dstStride, m);
+        }
+    }
+
+    /**
+     * The mask bits of the first {@code count} lanes (all lanes from 64 on), for {@code VectorMask.fromLong}: one
+     * move into a mask register. {@code indexInRange} builds the same mask through a chain of library calls that
+     * C2 sometimes leaves partly out of line in a large kernel, and then allocates the mask on every call.
+     */
+    static long firstLanes(int count) {
+        return count >= Long.SIZE ? -1L : (1L << count) - 1;
     }
 
     /** Scalar twin of {@link #multiply}: same arguments, plain loops, bit-identical results. */
@@ -130,7 +165,7 @@ public final class Gemm {
         }
     }
 
-    private static void tile6(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
+    static void tile6(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
                               float[] init, int initOff, int initStride, float lo, float hi) {
         FloatVector c00 = FloatVector.fromArray(F, init, initOff);
         FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
@@ -187,7 +222,100 @@ public final class Gemm {
         c51.max(lo).min(hi).intoArray(c, cRow + 5 * ldc + L);
     }
 
-    private static void tile1(float[] a, int aRow, float[] b, int bOff, int kc, float[] c, int cRow,
+    /**
+     * {@link #tile6} over the whole depth, from the bias, for a panel whose second vector holds only
+     * {@code secondLanes} (mask bits) of C's columns: that vector is stored through the mask, so nothing past
+     * column n is touched. Only the stores are masked: with masked loads too, C1 runs out of virtual registers
+     * on it ("COMPILE SKIPPED") and the launch runs it boxed at 1 GFLOP/s.
+     */
+    static void tile6LastLanes(float[] a, int aRow, int lda, float[] b, int bOff, int k, float[] bias, int col,
+                               float[] c, int cRow, int ldc, long secondLanes, float lo, float hi) {
+        FloatVector c00 = FloatVector.fromArray(F, bias, col);
+        FloatVector c01 = FloatVector.fromArray(F, bias, col + L);
+        FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01;
+        FloatVector c50 = c00, c51 = c01;
+        int a0 = aRow;
+        int a1 = aRow + lda;
+        int a2 = aRow + 2 * lda;
+        int a3 = aRow + 3 * lda;
+        int a4 = aRow + 4 * lda;
+        int a5 = aRow + 5 * lda;
+        int bo = bOff;
+        for (int kk = 0; kk < k; kk++, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, a[a4 + kk]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, a[a5 + kk]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        VectorMask<Float> m = VectorMask.fromLong(F, secondLanes);
+        c00.max(lo).min(hi).intoArray(c, cRow);
+        c01.max(lo).min(hi).intoArray(c, cRow + L, m);
+        c10.max(lo).min(hi).intoArray(c, cRow + ldc);
+        c11.max(lo).min(hi).intoArray(c, cRow + ldc + L, m);
+        c20.max(lo).min(hi).intoArray(c, cRow + 2 * ldc);
+        c21.max(lo).min(hi).intoArray(c, cRow + 2 * ldc + L, m);
+        c30.max(lo).min(hi).intoArray(c, cRow + 3 * ldc);
+        c31.max(lo).min(hi).intoArray(c, cRow + 3 * ldc + L, m);
+        c40.max(lo).min(hi).intoArray(c, cRow + 4 * ldc);
+        c41.max(lo).min(hi).intoArray(c, cRow + 4 * ldc + L, m);
+        c50.max(lo).min(hi).intoArray(c, cRow + 5 * ldc);
+        c51.max(lo).min(hi).intoArray(c, cRow + 5 * ldc + L, m);
+    }
+
+    /** {@link #tile12} over the whole depth, from the bias, storing only {@code lanes} (mask bits) of each row. */
+    static void tile12LastLanes(float[] a, int aRow, int lda, float[] b, int bOff, int k, float[] bias, int col,
+                                float[] c, int cRow, int ldc, long lanes, float lo, float hi) {
+        FloatVector c0 = FloatVector.fromArray(F, bias, col);
+        FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        int bo = bOff;
+        for (int kk = 0; kk < k; kk++, bo += L) {
+            FloatVector bv = FloatVector.fromArray(F, b, bo);
+            int x = aRow + kk;
+            c0 = FloatVector.broadcast(F, a[x]).fma(bv, c0);
+            c1 = FloatVector.broadcast(F, a[x + lda]).fma(bv, c1);
+            c2 = FloatVector.broadcast(F, a[x + 2 * lda]).fma(bv, c2);
+            c3 = FloatVector.broadcast(F, a[x + 3 * lda]).fma(bv, c3);
+            c4 = FloatVector.broadcast(F, a[x + 4 * lda]).fma(bv, c4);
+            c5 = FloatVector.broadcast(F, a[x + 5 * lda]).fma(bv, c5);
+            c6 = FloatVector.broadcast(F, a[x + 6 * lda]).fma(bv, c6);
+            c7 = FloatVector.broadcast(F, a[x + 7 * lda]).fma(bv, c7);
+            c8 = FloatVector.broadcast(F, a[x + 8 * lda]).fma(bv, c8);
+            c9 = FloatVector.broadcast(F, a[x + 9 * lda]).fma(bv, c9);
+            c10 = FloatVector.broadcast(F, a[x + 10 * lda]).fma(bv, c10);
+            c11 = FloatVector.broadcast(F, a[x + 11 * lda]).fma(bv, c11);
+        }
+        VectorMask<Float> m = VectorMask.fromLong(F, lanes);
+        c0.max(lo).min(hi).intoArray(c, cRow, m);
+        c1.max(lo).min(hi).intoArray(c, cRow + ldc, m);
+        c2.max(lo).min(hi).intoArray(c, cRow + 2 * ldc, m);
+        c3.max(lo).min(hi).intoArray(c, cRow + 3 * ldc, m);
+        c4.max(lo).min(hi).intoArray(c, cRow + 4 * ldc, m);
+        c5.max(lo).min(hi).intoArray(c, cRow + 5 * ldc, m);
+        c6.max(lo).min(hi).intoArray(c, cRow + 6 * ldc, m);
+        c7.max(lo).min(hi).intoArray(c, cRow + 7 * ldc, m);
+        c8.max(lo).min(hi).intoArray(c, cRow + 8 * ldc, m);
+        c9.max(lo).min(hi).intoArray(c, cRow + 9 * ldc, m);
+        c10.max(lo).min(hi).intoArray(c, cRow + 10 * ldc, m);
+        c11.max(lo).min(hi).intoArray(c, cRow + 11 * ldc, m);
+    }
+
+    static void tile1(float[] a, int aRow, float[] b, int bOff, int kc, float[] c, int cRow,
                               float[] init, int initOff, float lo, float hi) {
         FloatVector c0 = FloatVector.fromArray(F, init, initOff);
         FloatVector c1 = FloatVector.fromArray(F, init, initOff + L);
@@ -201,7 +329,7 @@ public final class Gemm {
         c1.max(lo).min(hi).intoArray(c, cRow + L);
     }
 
-    private static void tile12(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
+    static void tile12(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
                                float[] init, int initOff, int initStride, float lo, float hi) {
         FloatVector c0 = FloatVector.fromArray(F, init, initOff);
         FloatVector c1 = FloatVector.fromArray(F, init, initOff + initStride);
@@ -246,7 +374,7 @@ public final class Gemm {
         c11.max(lo).min(hi).intoArray(c, cRow + 11 * ldc);
     }
 
-    private static void tile1Narrow(float[] a, int aRow, float[] b, int bOff, int kc, float[] c, int cRow,
+    static void tile1Narrow(float[] a, int aRow, float[] b, int bOff, int kc, float[] c, int cRow,
                                     float[] init, int initOff, float lo, float hi) {
         FloatVector c0 = FloatVector.fromArray(F, init, initOff);
         int bo = bOff;

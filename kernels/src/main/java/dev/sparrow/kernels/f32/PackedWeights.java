@@ -37,7 +37,7 @@ public final class PackedWeights {
         if (bias != null && bias.length < n) {
             throw new IllegalArgumentException("bias of length " + bias.length + " for " + n + " outputs");
         }
-        int nr = roundUp(n, Gemm.L) < roundUp(n, Gemm.NR) ? Gemm.L : Gemm.NR;
+        int nr = panelWidthFor(n);
         int panels = (n + nr - 1) / nr;
         float[] data = new float[panels * k * nr];
         float[] paddedBias = new float[panels * nr];
@@ -51,6 +51,11 @@ public final class PackedWeights {
             paddedBias[j] = bias == null ? 0f : bias[j];
         }
         return new PackedWeights(k, n, nr, data, paddedBias);
+    }
+
+    /** Two-vector panels unless one-vector panels waste fewer lanes on {@code n} output columns. */
+    static int panelWidthFor(int n) {
+        return roundUp(n, Gemm.L) < roundUp(n, Gemm.NR) ? Gemm.L : Gemm.NR;
     }
 
     private static int roundUp(int x, int m) {

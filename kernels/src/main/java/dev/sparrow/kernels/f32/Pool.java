@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.f32;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Sums run in {@code (ky, kx)} order in float, like the scalar twins, so results agree bit for bit.
  */
 public final class Pool {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
     static final int L = F.length();
 
     private Pool() {}

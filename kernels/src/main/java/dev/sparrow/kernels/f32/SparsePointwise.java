@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.f32;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (measured in {@code SparseBreakEven}; the rule is {@link #worthItNhwc}).
  */
 public final class SparsePointwise {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
     static final int L = F.length();
     /** Pixels per CHW tile of the NHWC path: four vectors, one {@code spmm4} pass. */
     public static final int TILE = 4 * L;
@@ -127,7 +128,7 @@ public final class SparsePointwise {
             m += 2 * L;
         }
         for (; m < m1; m += L) {
-            spmm1(w, in, inOff + m, out, outOff + m, outStride, F.indexInRange(m, m1), lo, hi);
+            spmm1(w, in, inOff + m, out, outOff + m, outStride, m1 - m, lo, hi);
         }
     }
 
@@ -177,8 +178,10 @@ public final class SparsePointwise {
         }
     }
 
-    private static void spmm1(Weights w, float[] in, int base, float[] out, int outBase, int outStride,
-                              VectorMask<Float> m, float lo, float hi) {
+    /** One vector of pixels, the first {@code count} of them in range (the mask made here, never passed in). */
+    private static void spmm1(Weights w, float[] in, int base, float[] out, int outBase, int outStride, int count,
+                              float lo, float hi) {
+        VectorMask<Float> m = F.indexInRange(0, count);
         int v = 0;
         int q = 0;
         for (int j = 0; j < w.n; j++) {

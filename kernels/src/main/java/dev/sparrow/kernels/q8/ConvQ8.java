@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.q8;
 
+import dev.sparrow.kernels.Species;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -14,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The accumulator is {@code bias[c] + Σ (x − zpIn)·w} over the in-bounds taps, exact in int32. The
  * vector path folds the zero point into the bias ({@code bias' = bias − zpIn·Σw}) and runs, one output row at
  * a time, over a float copy of the input rows that row needs, whose padding cells hold {@code zpIn}, so every
- * tap is valid and the inner loop is pure {@code x·w}: the GEMM of that row's pixels (tap offsets in
- * {@link #tapOffset}) with the packed weights ({@code K × paddedC} floats, output channels along the vector).
+ * tap is valid and the inner loop is pure {@code x·w}: the GEMM of that row's pixels (run offsets in
+ * {@link #runOffset}) with the packed weights ({@code K × paddedC} floats, output channels along the vector).
  * The Vector API has no int8 dot product, so the products are formed in float lanes: |x·w| ≤ 2^14 and
  * partial sums of at most {@link #EXACT_TERMS} such products stay below 2^24, where every integer is a float
  * — the float accumulators are exact, so this is bit-identical to integer accumulation and about twice the
@@ -26,8 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link OutputStage#requantize}).
  */
 public final class ConvQ8 {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
+    static final VectorSpecies<Integer> I = Species.INT;
     static final int LANES = F.length();
     /** Products per float partial sum: 1024 · 2^14 = 2^24 keeps every partial sum exactly representable. */
     static final int EXACT_TERMS = 1024;
@@ -49,8 +50,14 @@ public final class ConvQ8 {
     private final int depth;
     private final float[] packed;
     private final int[] foldedBias;
-    /** Offset of each tap (ky, kx) in the padded-row buffer, relative to the pixel's first tap. */
-    private final int[] tapOffset;
+    /**
+     * Reduction values that lie side by side in the padded-row buffer: a whole row of taps ({@code kernelW·inC})
+     * when taps are not dilated along x, else one tap's channels. The inner loops run over one such run, so a
+     * 3×3 stem on 3 channels loops 9 values at a time instead of 3.
+     */
+    private final int runLength;
+    /** Offset of each run in the padded-row buffer, relative to the pixel's first tap. */
+    private final int[] runOffset;
     private final int bufferRows;
     /** 1×1, stride 1, no padding: output pixel p reads exactly input pixel p. */
     private final boolean pointwise;
@@ -96,10 +103,13 @@ public final class ConvQ8 {
         this.pointwise = taps == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padTop() == 0 && g.padLeft() == 0
                 && g.inH() == g.outH() && g.inW() == g.outW();
         this.chunkPixels = Math.max(PIXELS, (8192 / g.inC()) / PIXELS * PIXELS);
-        this.tapOffset = new int[taps];
+        boolean rowRuns = g.dilationW() == 1;
+        this.runLength = rowRuns ? g.kernelW() * g.inC() : g.inC();
+        this.runOffset = new int[rowRuns ? g.kernelH() : taps];
         for (int ky = 0; ky < g.kernelH(); ky++) {
-            for (int kx = 0; kx < g.kernelW(); kx++) {
-                tapOffset[ky * g.kernelW() + kx] = (ky * g.dilationH() * g.paddedWidth() + kx * g.dilationW()) * g.inC();
+            for (int kx = 0; kx < (rowRuns ? 1 : g.kernelW()); kx++) {
+                runOffset[rowRuns ? ky : ky * g.kernelW() + kx] =
+                        (ky * g.dilationH() * g.paddedWidth() + kx * g.dilationW()) * g.inC();
             }
         }
     }
@@ -223,7 +233,7 @@ public final class ConvQ8 {
     /** 4 pixels × 4 channel vectors from channel n0; pixel pix + j's first tap at d[pix + j], its sums in acc row pix + j. */
     private void block4x4(Scratch s, int pix, int[] d, int n0) {
         float[] rows = s.rows;
-        int cin = g.inC();
+        int run = runLength;
         int d1 = d[pix + 1] - d[pix];
         int d2 = d[pix + 2] - d[pix];
         int d3 = d[pix + 3] - d[pix];
@@ -235,9 +245,9 @@ public final class ConvQ8 {
             FloatVector a21 = a00, a22 = a00, a23 = a00, a30 = a00;
             FloatVector a31 = a00, a32 = a00, a33 = a00;
             for (int k = k0; k < k1; ) {
-                int tap = k / cin, ci = k - tap * cin;
-                int count = Math.min(k1 - k, cin - ci);
-                int x = d[pix] + tapOffset[tap] + ci;
+                int seg = k / run, ci = k - seg * run;
+                int count = Math.min(k1 - k, run - ci);
+                int x = d[pix] + runOffset[seg] + ci;
                 int w = k * paddedC + n0;
                 for (int i = 0; i < count; i++, x++, w += paddedC) {
                     FloatVector w0 = FloatVector.fromArray(F, packed, w);
@@ -308,7 +318,7 @@ public final class ConvQ8 {
     /** 8 pixels × 2 channel vectors from channel n0; pixel pix + j's first tap at d[pix + j], its sums in acc row pix + j. */
     private void block8x2(Scratch s, int pix, int[] d, int n0) {
         float[] rows = s.rows;
-        int cin = g.inC();
+        int run = runLength;
         int d1 = d[pix + 1] - d[pix];
         int d2 = d[pix + 2] - d[pix];
         int d3 = d[pix + 3] - d[pix];
@@ -324,9 +334,9 @@ public final class ConvQ8 {
             FloatVector a41 = a00, a50 = a00, a51 = a00, a60 = a00;
             FloatVector a61 = a00, a70 = a00, a71 = a00;
             for (int k = k0; k < k1; ) {
-                int tap = k / cin, ci = k - tap * cin;
-                int count = Math.min(k1 - k, cin - ci);
-                int x = d[pix] + tapOffset[tap] + ci;
+                int seg = k / run, ci = k - seg * run;
+                int count = Math.min(k1 - k, run - ci);
+                int x = d[pix] + runOffset[seg] + ci;
                 int w = k * paddedC + n0;
                 for (int i = 0; i < count; i++, x++, w += paddedC) {
                     FloatVector w0 = FloatVector.fromArray(F, packed, w);
@@ -399,7 +409,7 @@ public final class ConvQ8 {
     /** 8 pixels × 1 channel vector from channel n0; pixel pix + j's first tap at d[pix + j], its sums in acc row pix + j. */
     private void block8x1(Scratch s, int pix, int[] d, int n0) {
         float[] rows = s.rows;
-        int cin = g.inC();
+        int run = runLength;
         int d1 = d[pix + 1] - d[pix];
         int d2 = d[pix + 2] - d[pix];
         int d3 = d[pix + 3] - d[pix];
@@ -413,9 +423,9 @@ public final class ConvQ8 {
             FloatVector a10 = a00, a20 = a00, a30 = a00, a40 = a00;
             FloatVector a50 = a00, a60 = a00, a70 = a00;
             for (int k = k0; k < k1; ) {
-                int tap = k / cin, ci = k - tap * cin;
-                int count = Math.min(k1 - k, cin - ci);
-                int x = d[pix] + tapOffset[tap] + ci;
+                int seg = k / run, ci = k - seg * run;
+                int count = Math.min(k1 - k, run - ci);
+                int x = d[pix] + runOffset[seg] + ci;
                 int w = k * paddedC + n0;
                 for (int i = 0; i < count; i++, x++, w += paddedC) {
                     FloatVector w0 = FloatVector.fromArray(F, packed, w);
@@ -463,7 +473,7 @@ public final class ConvQ8 {
     /** 4 pixels × 2 channel vectors from channel n0; pixel pix + j's first tap at d[pix + j], its sums in acc row pix + j. */
     private void block4x2(Scratch s, int pix, int[] d, int n0) {
         float[] rows = s.rows;
-        int cin = g.inC();
+        int run = runLength;
         int d1 = d[pix + 1] - d[pix];
         int d2 = d[pix + 2] - d[pix];
         int d3 = d[pix + 3] - d[pix];
@@ -473,9 +483,9 @@ public final class ConvQ8 {
             FloatVector a01 = a00, a10 = a00, a11 = a00, a20 = a00;
             FloatVector a21 = a00, a30 = a00, a31 = a00;
             for (int k = k0; k < k1; ) {
-                int tap = k / cin, ci = k - tap * cin;
-                int count = Math.min(k1 - k, cin - ci);
-                int x = d[pix] + tapOffset[tap] + ci;
+                int seg = k / run, ci = k - seg * run;
+                int count = Math.min(k1 - k, run - ci);
+                int x = d[pix] + runOffset[seg] + ci;
                 int w = k * paddedC + n0;
                 for (int i = 0; i < count; i++, x++, w += paddedC) {
                     FloatVector w0 = FloatVector.fromArray(F, packed, w);
@@ -520,7 +530,7 @@ public final class ConvQ8 {
     /** 4 pixels × 1 channel vector from channel n0; pixel pix + j's first tap at d[pix + j], its sums in acc row pix + j. */
     private void block4x1(Scratch s, int pix, int[] d, int n0) {
         float[] rows = s.rows;
-        int cin = g.inC();
+        int run = runLength;
         int d1 = d[pix + 1] - d[pix];
         int d2 = d[pix + 2] - d[pix];
         int d3 = d[pix + 3] - d[pix];
@@ -529,9 +539,9 @@ public final class ConvQ8 {
             FloatVector a00 = FloatVector.zero(F);
             FloatVector a10 = a00, a20 = a00, a30 = a00;
             for (int k = k0; k < k1; ) {
-                int tap = k / cin, ci = k - tap * cin;
-                int count = Math.min(k1 - k, cin - ci);
-                int x = d[pix] + tapOffset[tap] + ci;
+                int seg = k / run, ci = k - seg * run;
+                int count = Math.min(k1 - k, run - ci);
+                int x = d[pix] + runOffset[seg] + ci;
                 int w = k * paddedC + n0;
                 for (int i = 0; i < count; i++, x++, w += paddedC) {
                     FloatVector w0 = FloatVector.fromArray(F, packed, w);

@@ -4,7 +4,6 @@ import static dev.sparrow.kernels.q8.ConvQ8.EXACT_TERMS;
 import static dev.sparrow.kernels.q8.ConvQ8.F;
 import static dev.sparrow.kernels.q8.ConvQ8.I;
 import static dev.sparrow.kernels.q8.ConvQ8.LANES;
-
 import static dev.sparrow.kernels.q8.OutputStage.B;
 
 import java.util.Arrays;

@@ -1,12 +1,12 @@
 package dev.sparrow.kernels.q8;
 
+import dev.sparrow.kernels.Species;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,12 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * once the value is clamped into int8 range.
  */
 public final class OutputStage {
-    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Bytes of one int vector's lanes (at least 64 bits, the smallest vector shape). */
-    static final VectorSpecies<Byte> B =
-            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, I.length() * Byte.SIZE)));
+    static final VectorSpecies<Integer> I = Species.INT;
+    static final VectorSpecies<Long> L = Species.LONG;
+    static final VectorSpecies<Float> F = Species.FLOAT;
+    static final VectorSpecies<Byte> B = Species.BYTE_PER_INT_LANE;
     private static final float ROUND_MAGIC = 12582912.0f;
 
     private final Requant.Rounding rounding;

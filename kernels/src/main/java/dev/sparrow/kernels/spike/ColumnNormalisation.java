@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.spike;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Both versions accumulate every column over the rows in ascending order, so they agree bit for bit.
  */
 public final class ColumnNormalisation {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
 
     private ColumnNormalisation() {
     }

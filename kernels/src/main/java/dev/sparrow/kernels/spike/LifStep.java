@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.spike;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -18,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-add), so they agree bit for bit.
  */
 public final class LifStep {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
 
     private LifStep() {
     }

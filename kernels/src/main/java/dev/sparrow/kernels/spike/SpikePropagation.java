@@ -1,5 +1,6 @@
 package dev.sparrow.kernels.spike;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -19,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Within one spike all targets are distinct, so the vector scatter never writes one element twice.
  */
 public final class SpikePropagation {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** Sixteen bytes: widened, they fill one 512-bit float vector, two 256-bit or four 128-bit ones. */
     static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;

@@ -28,6 +28,37 @@ class ElementwiseTest {
     }
 
     @Test
+    void paddedChannelResidualMatchesScalarTwinAndAddsPlusZeroToPaddedChannels() {
+        Random r = new Random(25);
+        int l = Elementwise.L;
+        int[][] channelPairs = {{28, 24}, {24, 24}, {3, 1}, {l, l / 2}, {l + 1, l}, {2 * l + 5, l + 3}, {128, 64},
+                {48, 32}, {7, 0}};
+        for (int[] pair : channelPairs) {
+            int channels = pair[0], residualChannels = pair[1];
+            for (int t = 0; t < 4; t++) {
+                int pixels = 1 + r.nextInt(9);
+                float[] residual = GemmTest.random(r, pixels * residualChannels + 2);
+                float[] sum = GemmTest.random(r, pixels * channels + 3);
+                sum[1] = -0f;
+                float[] sv = sum.clone(), ss = sum.clone();
+                Elementwise.addPaddedChannels(sv, 1, channels, residual, 2, residualChannels, pixels, -0.5f,
+                        Float.POSITIVE_INFINITY);
+                Elementwise.addPaddedChannelsScalar(ss, 1, channels, residual, 2, residualChannels, pixels, -0.5f,
+                        Float.POSITIVE_INFINITY);
+                assertArrayEquals(ss, sv, 0f, channels + " channels, residual " + residualChannels);
+                for (int p = 0; p < pixels; p++) {
+                    for (int c = 0; c < channels; c++) {
+                        float padded = c < residualChannels ? residual[2 + p * residualChannels + c] : 0f;
+                        float expected = Math.max(sum[1 + p * channels + c] + padded, -0.5f);
+                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(sv[1 + p * channels + c]),
+                                "pixel " + p + " channel " + c + " of " + channels + "/" + residualChannels);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void channelPreluMatchesScalarTwinForAnyChannelCountPhaseAndTail() {
         Random r = new Random(23);
         for (int channels : new int[] {1, 3, 8, 16, 24, 32, 33, 64, 128, 2 * Elementwise.L + 5}) {

@@ -23,7 +23,9 @@ class GemmTest {
         int[][] shapes = {{1, 1, 1}, {7, 3, 5}, {13, 27, 33}, {6, 300, 17}, {101, 513, 2 * Gemm.NR + 3}, {5, 9, Gemm.NR},
                 {29, 70, Gemm.L}, {25, 40, Gemm.L / 2 + 1}, {113, 300, 3 * Gemm.L},
                 // narrow last panels stored through lane masks (face detectors' 8-, 24- and 4-output layers)
-                {37, 32, 8}, {50, 48, 24}, {30, 16, 4}, {41, 20, Gemm.L + Gemm.L / 2}};
+                {37, 32, 8}, {50, 48, 24}, {30, 16, 4}, {41, 20, Gemm.L + Gemm.L / 2},
+                // partial last panels with the depth cut into chunks (they take the edge buffer, not masks)
+                {20, 1100, Gemm.L + Gemm.L / 2 + 1}, {26, 1100, 2 * Gemm.L + 3}};
         for (int[] s : shapes) {
             int rows = s[0], k = s[1], n = s[2];
             int lda = k + 3, ldc = n + 2;
