@@ -2,12 +2,17 @@ package dev.sparrow.snn.data;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The corridor-layout ground truth: {@code ground_truth.csv} with a header and one row per query,
@@ -31,7 +36,7 @@ public record GroundTruthCsv(List<String> queryFiles, int[][] matches) {
 
     /** Parses a corridor ground-truth file; every error names the file, the line and the problem. */
     public static GroundTruthCsv read(Path csv, int referenceCount) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> lines = readUtf8Lines(csv);
         if (lines.isEmpty()) {
             throw new IOException(csv + ": empty file, expected header '" + HEADER + "'");
         }
@@ -99,6 +104,29 @@ public record GroundTruthCsv(List<String> queryFiles, int[][] matches) {
         }
         Files.move(tmp, csv, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The lines of a UTF-8 text file. A file in another encoding (Latin-1 from a spreadsheet, say) fails
+     * naming the file, the line and the byte offset of the first byte that is not UTF-8, where Java's own
+     * decoder says only "Input length = 1".
+     */
+    static List<String> readUtf8Lines(Path csv) throws IOException {
+        byte[] bytes = Files.readAllBytes(csv);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            return utf8.decode(in).toString().lines().toList();
+        } catch (CharacterCodingException e) {
+            int at = in.position();
+            long line = 1;
+            for (int k = 0; k < at; k++) {
+                line += bytes[k] == '\n' ? 1 : 0;
+            }
+            throw new IOException(String.format(Locale.ROOT, "%s line %d: byte 0x%02X at byte offset %d is not UTF-8;"
+                    + " save the file as UTF-8", csv, line, bytes[at] & 0xFF, at), e);
+        }
     }
 
     static int parseInt(String text, Path csv, int lineNo, String what) throws IOException {

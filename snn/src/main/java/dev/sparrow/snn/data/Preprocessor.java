@@ -5,7 +5,10 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * VPRSNN image preprocessing (reference vprsnn.md §1.2, {@code tools/data_utils.py: processImage}):
@@ -37,22 +40,73 @@ public final class Preprocessor {
     /** Number of values per preprocessed image. */
     public static final int PIXELS = SIZE * SIZE;
 
+    /**
+     * The largest image read: 40 megapixels, the same limit as the agent's camera frames
+     * ({@code dev.sparrow.devices.frames.Frame.MAX_PIXELS}, a module this one does not depend on). Decoding
+     * takes about 16 bytes per pixel (the decoded image and its RGB copy), so a few-kilobyte file whose
+     * header declares 46000×46000 pixels would ask for tens of gigabytes; the header is checked first.
+     */
+    public static final long MAX_PIXELS = 40_000_000L;
+
     private static final int COEF_BITS = 11;
     private static final int COEF_SCALE = 1 << COEF_BITS;
 
     private Preprocessor() {
     }
 
-    /** Reads an image file (PNG, JPEG or anything ImageIO reads) and preprocesses it to 784 values 0..255. */
+    /**
+     * Reads an image file (PNG, JPEG or anything ImageIO reads) and preprocesses it to 784 values 0..255.
+     *
+     * @throws IOException naming the file when it is missing, not an image, corrupt, or declares more than
+     *                     {@link #MAX_PIXELS} pixels in its header (checked before any pixel is decoded)
+     */
     public static float[] read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("image file not found: " + file);
         }
-        BufferedImage image = ImageIO.read(file.toFile());
-        if (image == null) {
-            throw new IOException("not a readable image (no ImageIO reader for its format): " + file);
+        try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = input == null ? null : ImageIO.getImageReaders(input);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException("not a readable image (no ImageIO reader for its format): " + file);
+            }
+            ImageReader reader = readers.next();
+            try {
+                int width;
+                int height;
+                try {
+                    reader.setInput(input, true, true);
+                    width = reader.getWidth(0);
+                    height = reader.getHeight(0);
+                } catch (IOException | RuntimeException e) {
+                    throw unreadable(file, e);
+                }
+                long pixels = (long) width * height;
+                if (pixels > MAX_PIXELS) {
+                    throw new IOException(file + ": header declares " + width + "x" + height + " = " + pixels
+                            + " pixels, over the limit of " + MAX_PIXELS);
+                }
+                BufferedImage image;
+                try {
+                    image = reader.read(0);
+                } catch (IOException | RuntimeException e) {
+                    throw unreadable(file, e);
+                }
+                return preprocess(image);
+            } finally {
+                reader.dispose();
+            }
         }
-        return preprocess(image);
+    }
+
+    /**
+     * ImageIO names neither the file nor, for some corrupt data, the problem (it throws index or argument
+     * exceptions): one line naming the file, so the bad one among hundreds is found.
+     */
+    private static IOException unreadable(Path file, Exception e) {
+        String message = e.getMessage();
+        String reason = message == null || message.isBlank() ? e.getClass().getSimpleName()
+                : message.replaceAll("\\s+", " ").strip();
+        return new IOException(file + ": corrupt or unreadable image: " + reason, e);
     }
 
     /** Preprocesses a decoded image to 784 values 0..255 (row-major 28×28). */

@@ -97,6 +97,7 @@ public record VprDataset(Path root, String layout, List<Path> references, List<P
 
     private static VprDataset openCorridor(Path dir) throws IOException {
         List<Path> refs = images(dir.resolve("reference"));
+        checkNumbering(refs);
         GroundTruthCsv gt = GroundTruthCsv.read(dir.resolve("ground_truth.csv"), refs.size());
         List<Path> queries = new ArrayList<>();
         for (String name : gt.queryFiles()) {
@@ -109,13 +110,57 @@ public record VprDataset(Path root, String layout, List<Path> references, List<P
         return new VprDataset(dir, "corridor", refs, queries, gt.matches());
     }
 
+    /**
+     * {@code ground_truth.csv} indexes {@code reference/} by position in name order, so an extra image (a
+     * copy such as {@code 0000005 (copy).jpg}) or a missing one silently shifts every later index. When the
+     * images are numbered (names of digits only, as {@code sparrow snn dataset} writes them), they must be
+     * consecutive from the first number on; the first image that breaks the sequence is named.
+     */
+    private static void checkNumbering(List<Path> refs) throws IOException {
+        if (refs.stream().noneMatch(VprDataset::isNumbered)) {
+            return;
+        }
+        String advice = "; ground_truth.csv indexes reference/ by position, so every later place would shift";
+        if (!isNumbered(refs.getFirst())) {
+            throw new IOException(refs.getFirst() + " is not numbered like the other reference images (extra file?)"
+                    + advice);
+        }
+        long first = Long.parseLong(stem(refs.getFirst()));
+        for (int i = 1; i < refs.size(); i++) {
+            Path ref = refs.get(i);
+            if (!isNumbered(ref)) {
+                throw new IOException(ref + " is not numbered like the other reference images (extra file?)" + advice);
+            }
+            long expected = first + i;
+            long number = Long.parseLong(stem(ref));
+            if (number < expected) {
+                throw new IOException(ref + " repeats reference number " + number + " (extra file?)" + advice);
+            }
+            if (number > expected) {
+                throw new IOException("reference image number " + expected + " is missing before " + ref + advice);
+            }
+        }
+    }
+
+    /** Digits only before the extension, and few enough to be a number. */
+    private static boolean isNumbered(Path image) {
+        String stem = stem(image);
+        return !stem.isEmpty() && stem.length() <= 18 && stem.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
     private static VprDataset openNordland(Path dir, Path refDir, Path queryDir, Path csv) throws IOException {
         List<Path> refs = images(refDir);
         Map<String, Integer> refIndex = new HashMap<>();
         for (int i = 0; i < refs.size(); i++) {
             refIndex.put(refs.get(i).getFileName().toString(), i);
         }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> lines = GroundTruthCsv.readUtf8Lines(csv);
         if (lines.isEmpty() || !lines.getFirst().replace("\uFEFF", "").startsWith("index,query_file")) {
             throw new IOException(csv + " line 1: expected header 'index,query_file,reference_file,...' for the layout with "
                     + refDir.getFileName() + "/ and " + queryDir.getFileName() + "/\n" + EXPECTED_LAYOUT);

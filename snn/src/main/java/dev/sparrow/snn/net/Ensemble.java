@@ -1,13 +1,15 @@
 package dev.sparrow.snn.net;
 
+import dev.sparrow.snn.data.OutputFiles;
+import dev.sparrow.snn.data.TrainedOn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An ensemble of independently seeded modular networks (T-RO): member k uses seed {@code cfg.seed + 10 k}
@@ -17,8 +19,14 @@ import java.util.List;
  */
 public final class Ensemble {
     private final List<ModularNetwork> members;
+    /** What the members were trained on; null when unknown (files of format 1, ensembles made in code). */
+    private final TrainedOn trainedOn;
 
     private Ensemble(List<ModularNetwork> members) {
+        this(members, null);
+    }
+
+    private Ensemble(List<ModularNetwork> members, TrainedOn trainedOn) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("an ensemble needs at least one member");
         }
@@ -30,10 +38,21 @@ public final class Ensemble {
             }
         }
         this.members = List.copyOf(members);
+        this.trainedOn = trainedOn;
     }
 
     public static Ensemble of(List<ModularNetwork> members) {
         return new Ensemble(members);
+    }
+
+    /** The same members, recording that they were trained on {@code data}. */
+    public Ensemble withTrainedOn(TrainedOn data) {
+        return new Ensemble(members, data);
+    }
+
+    /** What the members were trained on, when the file recorded it (files of format 1 do not). */
+    public Optional<TrainedOn> trainedOn() {
+        return Optional.ofNullable(trainedOn);
     }
 
     public static Ensemble train(SnnConfig cfg, int members, float[][] referenceImages, int[] placeOfImage,
@@ -126,11 +145,12 @@ public final class Ensemble {
 
     /** Writes all members in one atomically replaced, CRC32-checked file. */
     public void save(Path file) throws IOException {
-        NetworkFile.writeAtomically(file, NetworkFile.encodeEnsemble(members));
+        NetworkFile.writeAtomically(file, NetworkFile.encodeEnsemble(members, trainedOn));
     }
 
     public static Ensemble load(Path file) throws IOException {
-        return new Ensemble(NetworkFile.decodeEnsemble(file, NetworkFile.readChecked(file, NetworkFile.ENSEMBLE_MAGIC)));
+        byte[] data = NetworkFile.readChecked(file, NetworkFile.ENSEMBLE_MAGIC);
+        return new Ensemble(NetworkFile.decodeEnsemble(file, data), NetworkFile.trainedOn(file, data));
     }
 
     /**
@@ -138,14 +158,22 @@ public final class Ensemble {
      * file as an ensemble of one. Anything else goes to the network reader, which names the problem.
      */
     public static Ensemble read(Path file) throws IOException {
+        NetworkFile.checkReadable(file);
         byte[] magic = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             if (in.readNBytes(magic, 0, 4) == 4 && Arrays.equals(magic, NetworkFile.ENSEMBLE_MAGIC)) {
                 return load(file);
             }
-        } catch (NoSuchFileException e) {
-            throw new IOException("model file not found: " + file, e);
         }
-        return new Ensemble(List.of(ModularNetwork.load(file)));
+        byte[] data = NetworkFile.readChecked(file, NetworkFile.NETWORK_MAGIC);
+        return new Ensemble(List.of(NetworkFile.decodeNetwork(file, data)), NetworkFile.trainedOn(file, data));
+    }
+
+    /**
+     * Fails, naming the reason, when a network or ensemble file could not be saved at {@code file} (a
+     * directory, a folder that is a file or not writable): checked before training, not after it.
+     */
+    public static void checkWritable(Path file) throws IOException {
+        OutputFiles.checkWritable(file, "the network");
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparrow.snn.net;
 
+import dev.sparrow.snn.data.TrainedOn;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -641,7 +642,15 @@ public final class ModularNetwork {
 
     /** Writes the network atomically as a versioned, CRC32-checked file (format in {@link NetworkFile}). */
     public void save(Path file) throws IOException {
-        NetworkFile.writeAtomically(file, NetworkFile.encodeNetwork(this));
+        save(file, null);
+    }
+
+    /**
+     * Writes the network with a record of what it was trained on ({@code null}: nothing recorded), which
+     * {@link Ensemble#read} gives back so that evaluating it on other data can be refused.
+     */
+    public void save(Path file, TrainedOn trainedOn) throws IOException {
+        NetworkFile.writeAtomically(file, NetworkFile.encodeNetwork(this, trainedOn));
     }
 
     /** Reads a network written by {@link #save}; a corrupt or mismatched file fails naming the file and problem. */

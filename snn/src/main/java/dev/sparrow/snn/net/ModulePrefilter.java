@@ -1,5 +1,6 @@
 package dev.sparrow.snn.net;
 
+import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -24,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * changes decisions: it is opt-in, and the exact path stays the default.
  */
 final class ModulePrefilter {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = Species.FLOAT;
     /** Expected input spikes per unit of pixel value over one presentation: rate = pixel / 4 Hz for 0.35 s. */
     static final float EXPECTED_SPIKES_PER_PIXEL =
             (float) (VprConstants.PRESENT_STEPS * VprConstants.DT_MS / 1000.0 / VprConstants.INTENSITY);

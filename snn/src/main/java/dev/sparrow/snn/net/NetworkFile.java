@@ -1,33 +1,46 @@
 package dev.sparrow.snn.net;
 
+import dev.sparrow.snn.data.TrainedOn;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
  * Binary files of trained networks (big-endian).
  *
  * <pre>
- * file     = magic[4] version:int payload crc32:int      (crc32 over every byte before it)
- * network  payload ("SNNW", version 1):
+ * file     = magic[4] version:int [trainedOn] payload crc32:int   (crc32 over every byte before it)
+ * trainedOn (version 2 on; absent in version 1 files, which still read): recorded : byte (0 or 1), then if 1
+ *            dataSetLength : int, dataSet : UTF-8 bytes, places : int, every : int, fingerprint : long
+ *            (see {@link TrainedOn}); ensemble members record nothing of their own
+ * network  payload ("SNNW"):
  *   imageWidth imageHeight neuronsPerModule placesPerModule epochs : int, seed : long, shuffled : byte,
  *   places : int, hyperactiveThreshold : int, weightFormat : byte (0 float32, 1 int8), modules : int,
  *   per module: placeCount : int, places : int[placeCount], theta : float[N], assignment : int[N],
  *               activeCount : int[N], delays : byte[I*N] (the same for every module of networks trained
  *               since delays are shared; kept per module so that older files still read),
  *               float32: weights : float[I*N] | int8: scale : float[N], weights : byte[I*N]
- * ensemble payload ("SNNE", version 1): members : int, per member: length : int, a complete network file
+ * ensemble payload ("SNNE"): members : int, per member: length : int, a complete network file
  * </pre>
  * The simulation mode and thread count are not stored: a loaded network answers in fast mode on all cores
  * ({@link ModularNetwork#withMode} changes that). Readers check the checksum first, then every count and length
@@ -36,16 +49,20 @@ import java.util.zip.CRC32;
 final class NetworkFile {
     static final byte[] NETWORK_MAGIC = "SNNW".getBytes(StandardCharsets.US_ASCII);
     static final byte[] ENSEMBLE_MAGIC = "SNNE".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    /** Version written: 2 records what the network was trained on. */
+    static final int VERSION = 2;
+    /** Oldest version read: 1, which has no {@link TrainedOn} record. */
+    static final int OLDEST_VERSION = 1;
 
     private NetworkFile() {
     }
 
-    static byte[] encodeNetwork(ModularNetwork net) throws IOException {
+    static byte[] encodeNetwork(ModularNetwork net, TrainedOn trainedOn) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(NETWORK_MAGIC);
         out.writeInt(VERSION);
+        writeTrainedOn(out, trainedOn);
         SnnConfig c = net.config();
         out.writeInt(c.imageWidth());
         out.writeInt(c.imageHeight());
@@ -87,18 +104,55 @@ final class NetworkFile {
         return withCrc(bytes, out);
     }
 
-    static byte[] encodeEnsemble(List<ModularNetwork> members) throws IOException {
+    static byte[] encodeEnsemble(List<ModularNetwork> members, TrainedOn trainedOn) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(ENSEMBLE_MAGIC);
         out.writeInt(VERSION);
+        writeTrainedOn(out, trainedOn);
         out.writeInt(members.size());
         for (ModularNetwork m : members) {
-            byte[] member = encodeNetwork(m);
+            byte[] member = encodeNetwork(m, null);
             out.writeInt(member.length);
             out.write(member);
         }
         return withCrc(bytes, out);
+    }
+
+    private static void writeTrainedOn(DataOutputStream out, TrainedOn trainedOn) throws IOException {
+        if (trainedOn == null) {
+            out.writeByte(0);
+            return;
+        }
+        out.writeByte(1);
+        byte[] dataSet = trainedOn.dataSet().getBytes(StandardCharsets.UTF_8);
+        out.writeInt(dataSet.length);
+        out.write(dataSet);
+        out.writeInt(trainedOn.places());
+        out.writeInt(trainedOn.every());
+        out.writeLong(trainedOn.fingerprint());
+    }
+
+    /** Reads the {@link TrainedOn} record of a version-2 frame; null for version 1 or when none was recorded. */
+    private static TrainedOn readTrainedOn(Reader r, int version) throws IOException {
+        if (version < 2 || r.byteIn("trainedOn recorded", 0, 1) == 0) {
+            return null;
+        }
+        int length = r.intIn("trainedOn dataSet length", 0, TrainedOn.MAX_DATA_SET_BYTES);
+        String dataSet = new String(r.bytes(length, "trainedOn dataSet"), StandardCharsets.UTF_8);
+        int places = r.intIn("trainedOn places", 1, Integer.MAX_VALUE);
+        int every = r.intIn("trainedOn every", 1, Integer.MAX_VALUE);
+        long fingerprint = r.buf.getLong(r.need(8, "trainedOn fingerprint"));
+        return new TrainedOn(dataSet, places, every, fingerprint);
+    }
+
+    /** What the checked file {@code data} (network or ensemble) records it was trained on, or null. */
+    static TrainedOn trainedOn(Path file, byte[] data) throws IOException {
+        return readTrainedOn(new Reader(file.toString(), data, 8, data.length - 4), version(data, 0));
+    }
+
+    private static int version(byte[] data, int offset) {
+        return ByteBuffer.wrap(data, offset + 4, 4).getInt();
     }
 
     private static byte[] withCrc(ByteArrayOutputStream bytes, DataOutputStream out) throws IOException {
@@ -111,20 +165,33 @@ final class NetworkFile {
         return bytes.toByteArray();
     }
 
-    /** Temp file in the same folder, fsync, atomic rename: a crash leaves the old file or the new one. */
+    /**
+     * Temp files not written to for this long are left over from a save that was killed: a save writes
+     * bytes already in memory and takes seconds, so a younger one may belong to a save still running.
+     */
+    static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Temp file {@code .NAME<digits>.tmp} in the same folder, fsync, atomic rename: a crash leaves the old
+     * file or the new one. Stale temp files of that naming are removed first, and an overwritten file keeps
+     * its permissions (a new one gets the default permissions, as any file the user creates).
+     */
     static void writeAtomically(Path file, byte[] data) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        removeStaleTemps(dir, target.getFileName().toString());
+        Path tmp = dir.resolve("." + target.getFileName() + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
                 ch.force(true);
             }
+            keepPermissions(target, tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
                 d.force(true);
@@ -136,8 +203,48 @@ final class NetworkFile {
         }
     }
 
+    private static void removeStaleTemps(Path dir, String name) throws IOException {
+        Pattern ours = Pattern.compile(Pattern.quote("." + name) + "\\d+\\.tmp");
+        FileTime staleBefore = FileTime.from(Instant.now().minus(STALE_TEMP_AGE));
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> ours.matcher(p.getFileName().toString()).matches())) {
+            for (Path temp : entries) {
+                if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(temp).compareTo(staleBefore) < 0) {
+                    Files.deleteIfExists(temp);
+                }
+            }
+        }
+    }
+
+    private static void keepPermissions(Path target, Path tmp) throws IOException {
+        if (!Files.exists(target)) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(target);
+            Files.setPosixFilePermissions(tmp, permissions);
+        } catch (UnsupportedOperationException notPosix) {
+            // A file system without POSIX permissions has no mode to keep.
+        }
+    }
+
+    /** Fails naming the file when it is missing, a directory, or not a regular file (a FIFO would block). */
+    static void checkReadable(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException("model file not found: " + file);
+        }
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a directory, not a network file written by 'sparrow snn train'");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file (a FIFO or device), not a network file");
+        }
+    }
+
     /** Reads a whole file and checks magic, version and checksum; returns the bytes. */
     static byte[] readChecked(Path file, byte[] magic) throws IOException {
+        checkReadable(file);
         byte[] data = Files.readAllBytes(file);
         checkFrame(file.toString(), data, magic);
         return data;
@@ -151,14 +258,14 @@ final class NetworkFile {
         }
         for (int k = 0; k < 4; k++) {
             if (data[k] != magic[k]) {
-                throw new IOException(name + ": not a Sparrow " + kind + " file (magic at byte offset 0 is '"
-                        + new String(data, 0, 4, StandardCharsets.ISO_8859_1) + "')");
+                throw new IOException(name + ": not a Sparrow " + kind + " file (magic at byte offset 0 is "
+                        + printable(data, 4) + ")");
             }
         }
-        int version = ByteBuffer.wrap(data, 4, 4).getInt();
-        if (version != VERSION) {
+        int version = version(data, 0);
+        if (version < OLDEST_VERSION || version > VERSION) {
             throw new IOException(name + ": unsupported version " + version + " (this reader understands "
-                    + VERSION + ")");
+                    + OLDEST_VERSION + ".." + VERSION + ")");
         }
         CRC32 crc = new CRC32();
         crc.update(data, 0, data.length - 4);
@@ -169,12 +276,23 @@ final class NetworkFile {
         }
     }
 
+    /** The first bytes of a file in quotes, non-printable ones as {@code \\xNN}: a magic may hold NUL bytes. */
+    private static String printable(byte[] data, int count) {
+        StringBuilder s = new StringBuilder("\"");
+        for (int k = 0; k < count; k++) {
+            int b = data[k] & 0xFF;
+            s.append(b >= 0x20 && b < 0x7F ? String.valueOf((char) b) : String.format("\\x%02x", b));
+        }
+        return s.append('"').toString();
+    }
+
     static ModularNetwork decodeNetwork(Path file, byte[] data) throws IOException {
         return decodeNetwork(file.toString(), data, 0, data.length);
     }
 
     private static ModularNetwork decodeNetwork(String name, byte[] data, int offset, int length) throws IOException {
         Reader r = new Reader(name, data, offset + 8, offset + length - 4);
+        readTrainedOn(r, version(data, offset));
         int width = r.intIn("imageWidth", 1, 4096);
         int height = r.intIn("imageHeight", 1, 4096);
         int neurons = r.intIn("neuronsPerModule", 1, 32767);
@@ -245,6 +363,7 @@ final class NetworkFile {
     static List<ModularNetwork> decodeEnsemble(Path file, byte[] data) throws IOException {
         String name = file.toString();
         Reader r = new Reader(name, data, 8, data.length - 4);
+        readTrainedOn(r, version(data, 0));
         int members = r.intIn("members", 1, 1 << 16);
         List<ModularNetwork> result = new ArrayList<>();
         for (int k = 0; k < members; k++) {

@@ -116,7 +116,7 @@ public final class SnnTimings {
         boolean int8 = args.length > 4 && args[4].equals("int8");
         Result r = measure(SnnConfig.defaults().withThreads(threads), modules, epochs, queries, 108, int8);
         System.out.println(r);
-        System.out.println("species: " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
+        System.out.println("species: " + dev.sparrow.kernels.Species.describe());
         System.out.printf("frozen presentation per module: %.3f ms in lanes vs %.3f ms module by module (%.2fx)%n",
                 r.presentationMillis(), r.singleModuleMillis(), r.singleModuleMillis() / r.presentationMillis());
         System.out.printf("projected Nordland training (132 modules, 60 epochs, record 3300, calibration 600)"

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +29,15 @@ class GroundTruthCsvTest {
         assertEquals(List.of("a.jpg", "b.jpg"), gt.queryFiles());
         assertArrayEquals(new int[] {0, 1, 2}, gt.matches()[0]);
         assertArrayEquals(new int[] {1, 3}, gt.matches()[1]);
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsSaidToBeSoWithLineAndOffset() throws IOException {
+        // A spreadsheet's Latin-1 export: "é" is the single byte 0xE9.
+        String text = "query_index,query_file,matching_reference_indices\n0,caf\u00e9.jpg,0\n";
+        Path f = Files.write(dir.resolve("ground_truth.csv"), text.getBytes(StandardCharsets.ISO_8859_1));
+        IOException e = assertThrows(IOException.class, () -> GroundTruthCsv.read(f, 1));
+        assertEquals(f + " line 2: byte 0xE9 at byte offset 55 is not UTF-8; save the file as UTF-8", e.getMessage());
     }
 
     @Test

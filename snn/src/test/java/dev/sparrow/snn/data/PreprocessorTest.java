@@ -2,14 +2,18 @@ package dev.sparrow.snn.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +105,39 @@ class PreprocessorTest {
         assertTrue(e.getMessage().contains("notes.png"), e.getMessage());
         IOException missing = assertThrows(IOException.class, () -> Preprocessor.read(dir.resolve("nope.png")));
         assertTrue(missing.getMessage().contains("nope.png"), missing.getMessage());
+    }
+
+    @Test
+    void refusesAnImageWhoseHeaderDeclaresTooManyPixelsBeforeDecodingIt(@TempDir Path dir) throws IOException {
+        // A real 8x8 PNG whose header is patched to declare 46000x46000 pixels (2.1 G): decoding it would
+        // need tens of gigabytes, so the refusal must come from the header alone.
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", png);
+        ByteBuffer bytes = ByteBuffer.wrap(png.toByteArray());
+        int ihdrData = 16; // 8-byte signature, 4-byte length, "IHDR"
+        bytes.putInt(ihdrData, 46_000).putInt(ihdrData + 4, 46_000);
+        CRC32 crc = new CRC32();
+        crc.update(bytes.array(), ihdrData - 4, 4 + 13);
+        bytes.putInt(ihdrData + 13, (int) crc.getValue());
+        Path huge = dir.resolve("0000005.png");
+        Files.write(huge, bytes.array());
+
+        IOException e = assertThrows(IOException.class, () -> Preprocessor.read(huge));
+        assertEquals(huge + ": header declares 46000x46000 = 2116000000 pixels, over the limit of "
+                + Preprocessor.MAX_PIXELS, e.getMessage());
+    }
+
+    @Test
+    void namesTheCorruptJpeg(@TempDir Path dir) throws IOException {
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB), "jpg", jpeg);
+        byte[] whole = jpeg.toByteArray();
+        Path cut = dir.resolve("0000117.jpg");
+        Files.write(cut, Arrays.copyOf(whole, whole.length / 3));
+
+        IOException e = assertThrows(IOException.class, () -> Preprocessor.read(cut));
+        assertTrue(e.getMessage().startsWith(cut + ": corrupt or unreadable image: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.sparrow.snn.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,52 @@ class VprDatasetTest {
         }
         Files.writeString(root.resolve("ground_truth.csv"), gt);
         return root;
+    }
+
+    /** The corridor layout with numbered reference images 0000000.png, 0000001.png, … as routes are recorded. */
+    private Path numberedCorridor(int n) throws IOException {
+        Path root = corridor(n);
+        for (int i = 0; i < n; i++) {
+            Files.move(root.resolve("reference").resolve(String.format(Locale.ROOT, "r%03d.png", i)),
+                    root.resolve("reference").resolve(String.format(Locale.ROOT, "%07d.png", i)));
+        }
+        return root;
+    }
+
+    @Test
+    void anExtraOrMissingReferenceImageIsNamedInsteadOfShiftingTheGroundTruth() throws IOException {
+        Path root = numberedCorridor(8);
+        assertEquals(8, VprDataset.open(root).places());
+        Path reference = root.resolve("reference");
+        String shift = "; ground_truth.csv indexes reference/ by position, so every later place would shift";
+
+        Path copy = Files.copy(reference.resolve("0000005.png"), reference.resolve("0000005 (copy).png"));
+        IOException extra = assertThrows(IOException.class, () -> VprDataset.open(root));
+        assertEquals(copy + " is not numbered like the other reference images (extra file?)" + shift, extra.getMessage());
+        Files.delete(copy);
+
+        Path twice = Files.copy(reference.resolve("0000005.png"), reference.resolve("0000005.jpg"));
+        IOException repeated = assertThrows(IOException.class, () -> VprDataset.open(root));
+        // name order puts 0000005.jpg first, so 0000005.png is the one that repeats the number
+        assertEquals(reference.resolve("0000005.png") + " repeats reference number 5 (extra file?)" + shift,
+                repeated.getMessage());
+        Files.delete(twice);
+
+        Files.delete(reference.resolve("0000003.png"));
+        IOException missing = assertThrows(IOException.class, () -> VprDataset.open(root));
+        assertEquals("reference image number 3 is missing before " + reference.resolve("0000004.png") + shift,
+                missing.getMessage());
+    }
+
+    @Test
+    void theTrainingRecordTellsRoutesStridesAndExtraImagesApart() throws IOException {
+        Path root = numberedCorridor(8);
+        TrainedOn all = TrainedOn.of("a", VprDataset.open(root).select(8, 1), 1);
+        assertTrue(all.sameImages(TrainedOn.of("moved", VprDataset.open(root).select(8, 1), 1)), "names do not count");
+        assertFalse(all.sameImages(TrainedOn.of("a", VprDataset.open(root).select(4, 2), 2)), "stride");
+        assertFalse(all.sameImages(TrainedOn.of("a", VprDataset.open(root).select(7, 1), 1)), "place count");
+        Files.write(root.resolve("reference").resolve("0000006.png"), new byte[] {1, 2, 3});
+        assertFalse(all.sameImages(TrainedOn.of("a", VprDataset.open(root).select(8, 1), 1)), "a changed image");
     }
 
     @Test
