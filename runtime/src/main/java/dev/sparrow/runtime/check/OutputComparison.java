@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 /**
  * How far one set of outputs is from another, as DESIGN.md defines it: {@code maxRelDiff} is normalised
  * per output tensor (max |a − b| / max |b| over the tensor, then the largest over tensors), because
- * element-wise relative error is meaningless near zero. 8-bit outputs are compared as integers.
+ * element-wise relative error is meaningless near zero. 8-bit outputs are compared as integers. A NaN or an
+ * infinity where the other side has the same is equal; where it has anything else, infinitely far.
  */
 public final class OutputComparison {
     public long elements;
@@ -36,7 +37,11 @@ public final class OutputComparison {
                 if (!Double.isNaN(d)) {
                     tensorMaxAbs = Math.max(tensorMaxAbs, d);
                 }
-                tensorMaxRef = Math.max(tensorMaxRef, Math.abs((double) y));
+                // The scale is the largest finite reference value: a NaN would make every distance NaN, and
+                // an infinity would make every finite distance 0. NaN and infinities count through d above.
+                if (Float.isFinite(y)) {
+                    tensorMaxRef = Math.max(tensorMaxRef, Math.abs((double) y));
+                }
             }
         } else {
             boolean unsigned = type == DataType.UINT8;

@@ -11,9 +11,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Runs a {@link Model}: plans one arena for all activations by lifetime, compiles every operator into a
@@ -38,6 +41,8 @@ public final class Interpreter implements AutoCloseable {
     private final Model model;
     private final Options options;
     private final List<Step> steps = new ArrayList<>();
+    /** The operator each step runs, for profiles. */
+    private final List<Operator> stepOperators = new ArrayList<>();
     private final int[] floatOffset;
     private final int[] byteOffset;
     private final long activationBytes;
@@ -66,10 +71,14 @@ public final class Interpreter implements AutoCloseable {
         for (int i = 0; i < model.operators().size(); i++) {
             Operator op = model.operators().get(i);
             if (compilers.get(i) != null) {
-                steps.add(compilers.get(i).compile(op, ctx));
+                steps.add(compile(compilers.get(i), op, ctx));
+                stepOperators.add(op);
             }
         }
-        arena = new Arena((int) ArenaPlanner.align(constants.floatEnd), (int) ArenaPlanner.align(constants.byteEnd));
+        int floatElements = (int) ArenaPlanner.align(constants.floatEnd);
+        int byteElements = (int) ArenaPlanner.align(constants.byteEnd);
+        requireHeapFor(4L * floatElements + byteElements);
+        arena = new Arena(floatElements, byteElements);
         constants.copyInto(arena);
         runner = new ParallelRunner(options.threads());
     }
@@ -84,6 +93,24 @@ public final class Interpreter implements AutoCloseable {
 
     public static Interpreter create(Model model) {
         return create(model, Options.defaults());
+    }
+
+    /**
+     * Compiles one operator; its refusals name the operator but not always the file, and some checks of
+     * operator parameters throw IllegalArgumentException: both become one ModelException naming the model.
+     */
+    private Step compile(OpCompiler compiler, Operator op, Context ctx) {
+        String prefix = model.source() + ": ";
+        try {
+            return compiler.compile(op, ctx);
+        } catch (ModelException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(prefix)) {
+                throw e;
+            }
+            throw new ModelException(prefix + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(prefix + op.describe() + ": " + e.getMessage(), e);
+        }
     }
 
     /** One compiler per operator; null for reshapes that the planner turns into aliases. */
@@ -187,8 +214,14 @@ public final class Interpreter implements AutoCloseable {
             ArenaPlanner p = kind == DataType.FLOAT32 ? floats : bytes;
             request.put(t, p.add(tensor.elementCount(), first[t], end[t]));
         }
-        int[] floatPlan = floats.plan();
-        int[] bytePlan = bytes.plan();
+        int[] floatPlan;
+        int[] bytePlan;
+        try {
+            floatPlan = floats.plan();
+            bytePlan = bytes.plan();
+        } catch (IllegalStateException e) {
+            throw new ModelException(model.source() + ": " + e.getMessage() + "; largest tensors: " + largestTensors());
+        }
         for (int t = 0; t < n; t++) {
             Integer id = request.get(root[t]);
             if (id == null) {
@@ -203,6 +236,35 @@ public final class Interpreter implements AutoCloseable {
         floatEnd = floatPlan[floatPlan.length - 1];
         byteEnd = bytePlan[bytePlan.length - 1];
         return 4L * floatEnd + byteEnd;
+    }
+
+    /**
+     * Refuses an arena the JVM cannot give before allocating it: a model of a few kilobytes can declare
+     * consistent shapes that need gigabytes, and the allocation would end in an OutOfMemoryError.
+     */
+    private void requireHeapFor(long arenaBytes) {
+        Runtime runtime = Runtime.getRuntime();
+        long available = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        if (arenaBytes > available) {
+            throw new ModelException(String.format(Locale.ROOT,
+                    "%s: the arena needs %,d bytes but the JVM can give %,d more (heap limit %,d bytes, -Xmx);"
+                            + " largest tensors: %s",
+                    model.source(), arenaBytes, available, runtime.maxMemory(), largestTensors()));
+        }
+    }
+
+    /** The three largest tensors Sparrow keeps in its arena, for messages about its size. */
+    private String largestTensors() {
+        return model.tensors().stream()
+                .filter(t -> slotKind(t.type()) != null)
+                .sorted(Comparator.comparingLong(Interpreter::bytesOf).reversed())
+                .limit(3)
+                .map(t -> String.format(Locale.ROOT, "%s %,d bytes", t.describe(), bytesOf(t)))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static long bytesOf(Tensor t) {
+        return (long) t.elementCount() * t.type().bytes;
     }
 
     private static void touch(int t, int step, int[] first, int[] end) {
@@ -240,7 +302,10 @@ public final class Interpreter implements AutoCloseable {
 
         void copyInto(Arena a) {
             for (Tensor t : copies) {
-                if (slotKind(t.type()) == DataType.FLOAT32) {
+                if (t.palette() != null) {
+                    // A palettised weight that some operator also reads as an activation.
+                    System.arraycopy(t.floats(), 0, a.f32, floatOffset[t.index()], t.elementCount());
+                } else if (slotKind(t.type()) == DataType.FLOAT32) {
                     ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
                             .get(a.f32, floatOffset[t.index()], t.elementCount());
                 } else {
@@ -297,6 +362,25 @@ public final class Interpreter implements AutoCloseable {
         for (Step s : steps) {
             runner.run(s, arena, Math.min(threads, s.maxParts()));
         }
+    }
+
+    /**
+     * Runs one inference like {@link #run} and adds each step's wall time to {@code stepNanos}, indexed as
+     * {@link #stepOperators()}.
+     */
+    public void runProfiled(long[] stepNanos) {
+        int threads = options.threads();
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            long t0 = System.nanoTime();
+            runner.run(s, arena, Math.min(threads, s.maxParts()));
+            stepNanos[i] += System.nanoTime() - t0;
+        }
+    }
+
+    /** The operators of the compiled steps in execution order (after fusion; reshapes are not steps). */
+    public List<Operator> stepOperators() {
+        return List.copyOf(stepOperators);
     }
 
     public Model model() {

@@ -60,6 +60,8 @@ public sealed interface OpOptions {
      * CONV_2D after graph fusion: {@code padding} (null for none) replaces the folded PAD, the conv's own
      * padding being VALID; when {@code residualActivation} is non-null a following ADD is folded in: the
      * operator's input 3 is added to the convolution (whose own activation is NONE) and the sum clamped.
+     * Input 3 may have fewer channels than the output (a folded PAD of zeros after its channels): the channels
+     * past its own get {@code + 0.0f}.
      */
     record FusedConv2D(Conv2D conv, ExplicitPadding padding, Activation residualActivation) implements OpOptions {}
 

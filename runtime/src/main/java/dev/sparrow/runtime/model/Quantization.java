@@ -35,6 +35,23 @@ public record Quantization(float[] scales, long[] zeroPoints, int quantizedDimen
         return (int) zeroPoints[0];
     }
 
+    /**
+     * A real value as int8 the way TensorFlow Lite's QUANTIZE does it ({@code reference_ops::AffineQuantize}):
+     * the division in double, ties away from zero, then the zero point, clamped to [−128, 127]. A caller of a
+     * model with int8 input feeds it this, so that it sees what the float-input model's QUANTIZE would make.
+     */
+    public byte quantizeInt8(float x) {
+        double q = (double) x / (double) scale();
+        double whole = Math.floor(Math.abs(q));
+        double rounded = Math.copySign(Math.abs(q) - whole >= 0.5 ? whole + 1 : whole, q);
+        return (byte) Math.min(Math.max(rounded + zeroPoint(), -128), 127);
+    }
+
+    /** An int8 value as real, as DEQUANTIZE computes it: {@code (float) (scale × (q − zp))} with a double scale. */
+    public float dequantize(int q) {
+        return (float) ((double) scale() * (q - zeroPoint()));
+    }
+
     private void requirePerTensor() {
         if (perChannel()) {
             throw new IllegalStateException("per-channel quantization (" + scales.length

@@ -19,11 +19,14 @@ import java.util.List;
  * the operators it replaces and removes an intermediate tensor that would otherwise be written to and
  * read back from memory:
  * <ul>
- * <li>PAD (zeros, spatial only) → VALID CONV_2D / DEPTHWISE_CONV_2D: MediaPipe models pad explicitly; the
- * convolution skips taps outside its input, which is what the zeros contributed
+ * <li>PAD (zeros, spatial only) → VALID CONV_2D / DEPTHWISE_CONV_2D (every reader of the PAD): MediaPipe models
+ * pad explicitly; the convolution skips taps outside its input, which is what the zeros contributed
  * ({@link OpOptions.FusedConv2D}, {@link OpOptions.PaddedDepthwiseConv2D}).</li>
  * <li>CONV_2D (no activation) → ADD of a same-shaped tensor (+ activation): the residual sum is done in
- * the convolution's output stage while the block is in cache ({@link OpOptions.FusedConv2D}).</li>
+ * the convolution's output stage while the block is in cache ({@link OpOptions.FusedConv2D}). When that
+ * tensor is a PAD with zeros after the channels only (BlazeFace's shortcut widening the channels of a
+ * block's input, 11 of them in face_detection_short_range), the PAD goes too and the convolution adds the
+ * narrower tensor to its first channels and {@code +0.0f} to the others.</li>
  * <li>CONV_2D (its last stage without activation) → PRELU with constant per-channel slopes: applied in the
  * same output stage ({@link OpOptions.PreluConv2D}); MediaPipe's landmark models put one after most convs.</li>
  * <li>CONV_2D / DEPTHWISE_CONV_2D (last stage without activation) → RELU, RELU6 or RELU_N1_TO_1: the
@@ -79,37 +82,60 @@ public final class Fusion {
         for (int i = 0; i < ops.size(); i++) {
             Operator pad = ops.get(i);
             OpOptions.ExplicitPadding zeros = spatialZeroPadding(model, pad);
-            if (zeros == null || readers[pad.output(0)] != 1) {
+            if (zeros == null) {
                 continue;
             }
-            int consumer = reader(ops, pad.output(0), i + 1);
-            if (consumer < 0) {
+            // Every reader must take the padded tensor as its input and fold it (pose_detection pads once for
+            // two stride-2 depthwise convolutions); a graph output or any other reader keeps the PAD.
+            List<Integer> consumers = new ArrayList<>();
+            List<OpOptions> fusedOptions = new ArrayList<>();
+            for (int j = reader(ops, pad.output(0), i + 1); j >= 0; j = reader(ops, pad.output(0), j + 1)) {
+                OpOptions fused = withFoldedPad(ops.get(j), pad.output(0), zeros);
+                if (fused == null) {
+                    break;
+                }
+                consumers.add(j);
+                fusedOptions.add(fused);
+            }
+            if (consumers.isEmpty() || consumers.size() != readers[pad.output(0)]) {
                 continue;
             }
-            Operator conv = ops.get(consumer);
-            if (conv.input(0) != pad.output(0)) {
-                continue;
+            for (int c = 0; c < consumers.size(); c++) {
+                Operator conv = ops.get(consumers.get(c));
+                int[] inputs = conv.inputs().clone();
+                inputs[0] = pad.input(0);
+                ops.set(consumers.get(c), new Operator(conv.index(), conv.fileIndex(), conv.op(), conv.customCode(),
+                        inputs, conv.outputs(), fusedOptions.get(c), conv.customOptions()));
             }
-            OpOptions fused = null;
-            if (conv.op() == BuiltinOp.CONV_2D && conv.options() instanceof OpOptions.Conv2D o
-                    && o.padding() == Padding.VALID) {
-                fused = new OpOptions.FusedConv2D(o, zeros, null);
-            } else if (conv.op() == BuiltinOp.DEPTHWISE_CONV_2D && conv.options() instanceof OpOptions.DepthwiseConv2D o
-                    && o.padding() == Padding.VALID) {
-                fused = new OpOptions.PaddedDepthwiseConv2D(o, zeros);
-            }
-            if (fused == null) {
-                continue;
-            }
-            int[] inputs = conv.inputs().clone();
-            inputs[0] = pad.input(0);
-            ops.set(consumer, new Operator(conv.index(), conv.fileIndex(), conv.op(), conv.customCode(), inputs,
-                    conv.outputs(), fused, conv.customOptions()));
             ops.remove(i);
             i--;
             changed = true;
         }
         return changed;
+    }
+
+    /**
+     * The options of {@code conv} with {@code zeros} folded in when it is a VALID CONV_2D or DEPTHWISE_CONV_2D
+     * that reads {@code padded} as its input and nowhere else; null otherwise.
+     */
+    private static OpOptions withFoldedPad(Operator conv, int padded, OpOptions.ExplicitPadding zeros) {
+        for (int k = 1; k < conv.inputs().length; k++) {
+            if (conv.input(k) == padded) {
+                return null;
+            }
+        }
+        if (conv.input(0) != padded) {
+            return null;
+        }
+        if (conv.op() == BuiltinOp.CONV_2D && conv.options() instanceof OpOptions.Conv2D o
+                && o.padding() == Padding.VALID) {
+            return new OpOptions.FusedConv2D(o, zeros, null);
+        }
+        if (conv.op() == BuiltinOp.DEPTHWISE_CONV_2D && conv.options() instanceof OpOptions.DepthwiseConv2D o
+                && o.padding() == Padding.VALID) {
+            return new OpOptions.PaddedDepthwiseConv2D(o, zeros);
+        }
+        return null;
     }
 
     /** First operator at or after {@code from} that reads {@code tensor}; −1 when none. */
@@ -129,6 +155,25 @@ public final class Fusion {
      * columns, with constant non-negative INT32 paddings; null for any other operator.
      */
     private static OpOptions.ExplicitPadding spatialZeroPadding(Model model, Operator op) {
+        int[] p = zeroPaddings(model, op);
+        if (p == null || p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) {
+            return null;
+        }
+        return new OpOptions.ExplicitPadding(p[2], p[3], p[4], p[5]);
+    }
+
+    /** Whether {@code op} is a fp32 zero PAD (or PADV2) of a rank-4 NHWC tensor that only adds channels at the end. */
+    private static boolean padsChannelsAfter(Model model, Operator op) {
+        int[] p = zeroPaddings(model, op);
+        return p != null && p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0 && p[4] == 0 && p[5] == 0 && p[6] == 0
+                && p[7] > 0;
+    }
+
+    /**
+     * The paddings {@code (before, after)} per dimension of a fp32 PAD (or PADV2 with a zero value) of a
+     * non-constant rank-4 tensor, when they are constant non-negative INT32; null for any other operator.
+     */
+    private static int[] zeroPaddings(Model model, Operator op) {
         if ((op.op() != BuiltinOp.PAD && op.op() != BuiltinOp.PADV2) || op.outputs().length != 1
                 || !isFloat(model, op.input(0)) || model.tensor(op.input(0)).isConstant()) {
             return null;
@@ -153,10 +198,12 @@ public final class Fusion {
         }
         int[] p = new int[8];
         ByteBuffer.wrap(paddings.data()).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(p);
-        if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0 || p[2] < 0 || p[3] < 0 || p[4] < 0 || p[5] < 0) {
-            return null;
+        for (int v : p) {
+            if (v < 0) {
+                return null;
+            }
         }
-        return new OpOptions.ExplicitPadding(p[2], p[3], p[4], p[5]);
+        return p;
     }
 
     private static boolean foldResidualAdds(Model model, List<Operator> ops) {
@@ -174,13 +221,19 @@ public final class Fusion {
                     || !Arrays.equals(model.tensor(add.input(1)).shape(), shape)) {
                 continue;
             }
-            int p0 = producer(ops, add.input(0), i);
-            int p1 = producer(ops, add.input(1), i);
+            // An operand that is a channel PAD read only here is replaced by the PAD's input.
+            int pad0 = channelPadOnlyFor(model, ops, readers, add.input(0), i);
+            int pad1 = channelPadOnlyFor(model, ops, readers, add.input(1), i);
+            int in0 = pad0 >= 0 ? ops.get(pad0).input(0) : add.input(0);
+            int in1 = pad1 >= 0 ? ops.get(pad1).input(0) : add.input(1);
+            int p0 = producer(ops, in0, i);
+            int p1 = producer(ops, in1, i);
             // Fold into the later producer, so the other operand already exists when it runs.
             int convAt = Math.max(p0, p1);
-            int other = convAt == p0 ? add.input(1) : add.input(0);
+            int other = convAt == p0 ? in1 : in0;
             int otherProducer = convAt == p0 ? p1 : p0;
-            if (convAt < 0 || otherProducer == convAt) {
+            int padAt = convAt == p0 ? pad1 : pad0;
+            if (convAt < 0 || otherProducer == convAt || (convAt == p0 ? pad0 : pad1) >= 0) {
                 continue;
             }
             Operator conv = ops.get(convAt);
@@ -205,9 +258,22 @@ public final class Fusion {
                     add.outputs(), fused, conv.customOptions()));
             ops.remove(i);
             i--;
+            if (padAt >= 0) {
+                ops.remove(padAt);
+                i--;
+            }
             changed = true;
         }
         return changed;
+    }
+
+    /**
+     * Index (before {@code before}) of the zero PAD after the channels that writes {@code tensor} when it is
+     * read only once; −1 otherwise.
+     */
+    private static int channelPadOnlyFor(Model model, List<Operator> ops, int[] readers, int tensor, int before) {
+        int at = producer(ops, tensor, before);
+        return at >= 0 && readers[tensor] == 1 && padsChannelsAfter(model, ops.get(at)) ? at : -1;
     }
 
     private static boolean foldPrelus(Model model, List<Operator> ops) {

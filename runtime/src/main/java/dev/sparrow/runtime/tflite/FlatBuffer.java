@@ -204,10 +204,22 @@ final class FlatBuffer {
             return f == 0 ? null : vectorAt(follow(f, where + " / " + name), elementSize, where + " / " + name);
         }
 
-        /** @return the string (malformed UTF-8 replaced), or null when the field is absent. */
+        /**
+         * @return the string (malformed UTF-8 replaced), or null when the field is absent
+         * @throws ModelException when no NUL byte follows it: FlatBuffers strings end in one, the verifier
+         *     TensorFlow Lite runs refuses a string without, and a corrupt length shows that way
+         */
         String string(int slot, String name) {
             Vector v = vector(slot, 1, name);
-            return v == null ? null : new String(v.bytes(), StandardCharsets.UTF_8);
+            if (v == null) {
+                return null;
+            }
+            long end = v.start + v.count;
+            if (end >= length || FlatBuffer.this.u8(end, v.where) != 0) {
+                throw error(v.start - 4, v.where, "string of " + v.count + " bytes is not followed by a NUL byte;"
+                        + " its length is corrupt");
+            }
+            return new String(v.bytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -74,7 +74,7 @@ public final class ModelSummary {
         long bytes = 0;
         for (Tensor t : model.tensors()) {
             if (t.isConstant() && live[t.index()]) {
-                bytes += t.data().length;
+                bytes += t.storedBytes();
             }
         }
         return bytes;
@@ -107,7 +107,7 @@ public final class ModelSummary {
         if (n == 0 || !numeric) {
             return null;
         }
-        ByteBuffer b = ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(t.denseBytes()).order(ByteOrder.LITTLE_ENDIAN);
         Quantization q = t.quantization();
         int channels = q == null ? 1 : q.scales().length;
         int inner = 1;
@@ -147,7 +147,7 @@ public final class ModelSummary {
         m.put("shape", t.shape());
         m.put("quantization", quantizationMap(t.quantization()));
         if (t.isConstant()) {
-            m.put("constant_bytes", t.data().length);
+            m.put("constant_bytes", t.storedBytes());
             m.put("live", live[t.index()]);
             m.put("weight", weight[t.index()]);
             m.put("stored_sparse", t.storedSparse());
@@ -223,7 +223,7 @@ public final class ModelSummary {
             s.append(String.format(Locale.ROOT, "%5d  %-8s %-20s %-36s %10s %6s  %s%s%n", t.index(), t.type(),
                     Arrays.toString(t.shape()).replace(" ", ""),
                     t.quantization() == null ? "-" : t.quantization().toString(),
-                    t.isConstant() ? String.valueOf(t.data().length) : "-",
+                    t.isConstant() ? String.valueOf(t.storedBytes()) : "-",
                     zeros == null ? "-" : String.format(Locale.ROOT, "%.2f", zeros),
                     t.name(), t.storedSparse() ? " (sparse)" : ""));
         }

@@ -5,6 +5,7 @@ import dev.sparrow.runtime.model.DataType;
 import dev.sparrow.runtime.model.Model;
 import dev.sparrow.runtime.model.ModelException;
 import dev.sparrow.runtime.model.OpOptions;
+import dev.sparrow.runtime.model.Palette;
 import dev.sparrow.runtime.model.Operator;
 import dev.sparrow.runtime.model.Quantization;
 import dev.sparrow.runtime.model.Tensor;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -39,29 +41,78 @@ public final class TfliteReader {
 
     private final FlatBuffer fb;
     private final String source;
+    private final PaletteSource palettes;
     /** Bytes that load-time densify and dequantize may allocate; sparse data can legitimately expand. */
     private long produceLeft;
     private FlatBuffer.Vector buffers;
 
     private record Code(int builtin, String custom) {}
 
-    private TfliteReader(MemorySegment bytes, String source) {
+    /**
+     * The palettes of tensors whose values a FlatBuffer embedded in a codebook file leaves out
+     * ({@link CodebookFile}); a tensor without one keeps its own buffer.
+     */
+    interface PaletteSource {
+        /** @return the tensor's palette, or null; throws when the entry does not fit the declared tensor */
+        Palette palette(int tensorIndex, DataType type, int elements, String where);
+
+        /** Called once every tensor has been asked for; throws when a palette names no tensor of the graph. */
+        void requireAllClaimed(int tensorCount);
+
+        PaletteSource NONE = new PaletteSource() {
+            @Override
+            public Palette palette(int tensorIndex, DataType type, int elements, String where) {
+                return null;
+            }
+
+            @Override
+            public void requireAllClaimed(int tensorCount) {}
+        };
+    }
+
+    private TfliteReader(MemorySegment bytes, String source, PaletteSource palettes) {
         this.fb = new FlatBuffer(bytes, source);
         this.source = source;
+        this.palettes = palettes;
         this.produceLeft = 64 * fb.length + (1 << 20);
     }
 
-    /** Reads a file; files are mapped, so buffers stored after the FlatBuffer (> 2 GB layout) are reachable. */
+    /**
+     * Reads a file — a .tflite or a Sparrow codebook file ({@link CodebookFile}, told apart by its magic);
+     * files are mapped, so buffers stored after the FlatBuffer (> 2 GB layout) are reachable.
+     */
     public static Model read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException("model file not found: " + file);
+        }
+        if (!Files.isRegularFile(file)) {
+            // Mapping a directory fails with "No such device", and a FIFO or device has no size to map.
+            throw new IOException(file + " is " + (Files.isDirectory(file) ? "a directory" : "not a regular file (a FIFO or device)")
+                    + ", not a .tflite model file");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
              Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            return new TfliteReader(bytes, file.toString()).load();
+            return read(bytes, file.toString());
         }
     }
 
+    /** Reads a .tflite or a Sparrow codebook file held in memory; {@code sourceName} names it in messages. */
     public static Model read(byte[] bytes, String sourceName) {
-        return new TfliteReader(MemorySegment.ofArray(bytes), sourceName).load();
+        return read(MemorySegment.ofArray(bytes), sourceName);
+    }
+
+    /** The one place where a model file's format is told apart. */
+    private static Model read(MemorySegment bytes, String sourceName) {
+        if (CodebookFile.hasMagic(bytes)) {
+            return CodebookFile.read(bytes, sourceName);
+        }
+        return new TfliteReader(bytes, sourceName, PaletteSource.NONE).load();
+    }
+
+    /** Reads the FlatBuffer embedded in a codebook file, its palettised tensors supplied by {@code palettes}. */
+    static Model readEmbedded(MemorySegment flatBuffer, String sourceName, PaletteSource palettes) {
+        return new TfliteReader(flatBuffer, sourceName, palettes).load();
     }
 
     private ModelException error(String message) {
@@ -74,7 +125,8 @@ public final class TfliteReader {
         }
         byte[] identifier = fb.copy(4, 4, "header");
         if (!Arrays.equals(identifier, "TFL3".getBytes(StandardCharsets.US_ASCII))) {
-            throw error("file identifier at bytes 4..7 is " + printable(identifier) + ", expected \"TFL3\" (not a TFLite model)");
+            throw error("file identifier at bytes 4..7 is " + printable(identifier) + ", expected \"TFL3\" (not a TFLite model,"
+                    + " nor a Sparrow codebook file, which starts \"SPCB\")");
         }
         FlatBuffer.Table model = fb.table(fb.follow(0, "header"), "model");
         long version = model.u32(0, 0);
@@ -103,6 +155,7 @@ public final class TfliteReader {
             variable[k] = t.bool(5, false);
             tensors[k] = tensor(k, t, variable[k]);
         }
+        palettes.requireAllClaimed(tensorCount);
         int[] inputs = tensorList(graph.vector(1, 4, "inputs"), tensorCount, "graph input");
         int[] outputs = tensorList(graph.vector(2, 4, "outputs"), tensorCount, "graph output");
         checkSignatures(model, subgraphs.count, tensorCount);
@@ -211,11 +264,11 @@ public final class TfliteReader {
         long elements = 1;
         for (int d : shape) {
             if (d < 0) {
-                throw error(where + ": shape " + Arrays.toString(shape) + " has a negative dimension");
+                throw error(where + ": shape " + Tensor.formatShape(shape) + " has a negative dimension");
             }
             elements *= d;
             if (elements > Integer.MAX_VALUE) {
-                throw error(where + ": shape " + Arrays.toString(shape) + " has more than 2^31 − 1 elements");
+                throw error(where + ": shape " + Tensor.formatShape(shape) + " has more than 2^31 − 1 elements");
             }
         }
         int typeCode = t.i8(1, 0);
@@ -235,6 +288,14 @@ public final class TfliteReader {
         Quantization quantization = quantization(t.table(4, "quantization"), shape, where);
         FlatBuffer.Table sparsity = t.table(6, "sparsity");
         byte[] raw = bufferBytes((int) bufferIndex, where);
+        Palette palette = palettes.palette(index, type, (int) elements, where);
+        if (palette != null) {
+            if (raw != null || sparsity != null || variable) {
+                throw error(where + ": has a codebook and also " + (raw != null ? "data in buffer " + bufferIndex
+                        : sparsity != null ? "sparsity parameters" : "the variable flag"));
+            }
+            return new Tensor(index, name, type, shape, quantization, null, false, palette);
+        }
         if (raw == null) {
             if (sparsity != null) {
                 throw error(where + ": has sparsity parameters but no data; only constants may be sparse");
@@ -248,16 +309,17 @@ public final class TfliteReader {
             return new Tensor(index, name, type, shape, quantization, densify(sparsity, type, shape, raw, where), true);
         }
         long required = requiredBytes(type, elements);
-        if (required >= 0 && raw.length < required) {
+        // TensorFlow Lite refuses both a short and a long buffer (required_bytes != bytes): a longer one means
+        // the shape or the buffer index is wrong, and cutting it down would run on the wrong numbers.
+        if (required >= 0 && raw.length != required) {
             throw error(where + ": buffer " + bufferIndex + " holds " + raw.length + " bytes, " + type + shape(shape)
-                    + " needs " + required);
+                    + " needs exactly " + required);
         }
-        byte[] data = required >= 0 && raw.length != required ? Arrays.copyOf(raw, (int) required) : raw;
-        return new Tensor(index, name, type, shape, quantization, data, false);
+        return new Tensor(index, name, type, shape, quantization, raw, false);
     }
 
     private static String shape(int[] shape) {
-        return Arrays.toString(shape);
+        return Tensor.formatShape(shape);
     }
 
     /** Bytes a dense constant needs, or −1 for types without a fixed size (strings, resources, variants). */

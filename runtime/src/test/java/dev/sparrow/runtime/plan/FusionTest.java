@@ -192,6 +192,91 @@ class FusionTest {
     }
 
     @Test
+    void padReadByTwoConvolutionsFoldsIntoBoth() {
+        // pose_detection pads once for two stride-2 depthwise convolutions of the same input.
+        Graph g = new Graph();
+        int x = g.activation(1, 11, 12, 24);
+        int padded = g.activation(1, 13, 14, 24);
+        g.op(BuiltinOp.PAD, OpOptions.None.INSTANCE, padded, x, g.paddings(0, 0, 1, 1, 1, 1, 0, 0));
+        int a = g.activation(1, 6, 6, 24);
+        g.op(BuiltinOp.DEPTHWISE_CONV_2D, new OpOptions.DepthwiseConv2D(Padding.VALID, 2, 2, 1, Activation.NONE, 1, 1),
+                a, padded, g.weights(1, 3, 3, 24), g.weights(24));
+        int b = g.activation(1, 6, 6, 24);
+        g.op(BuiltinOp.DEPTHWISE_CONV_2D, new OpOptions.DepthwiseConv2D(Padding.VALID, 2, 2, 1, Activation.NONE, 1, 1),
+                b, padded, g.weights(1, 3, 3, 24), g.weights(24));
+        int sum = g.activation(1, 6, 6, 24);
+        g.op(BuiltinOp.ADD, new OpOptions.Arithmetic(Activation.NONE), sum, a, b);
+
+        Model fusedGraph = g.model(x, sum);
+        Model fused = Fusion.apply(fusedGraph);
+        assertEquals(3, fused.operators().size(), "the PAD is folded into both readers");
+        assertInstanceOf(OpOptions.PaddedDepthwiseConv2D.class, fused.operators().get(0).options());
+        assertInstanceOf(OpOptions.PaddedDepthwiseConv2D.class, fused.operators().get(1).options());
+        Model unfusedGraph = g.model(x, sum, padded);
+        assertEquals(4, Fusion.apply(unfusedGraph).operators().size(), "a PAD that is also an output stays");
+
+        float[] input = randomInput(fusedGraph);
+        assertArrayEquals(run(unfusedGraph, input, 0), run(fusedGraph, input, 0), 0f);
+    }
+
+    @Test
+    void channelPadOfTheShortcutFoldsIntoTheResidualSum() {
+        // BlazeFace's blocks: the shortcut widens the block's input with zero channels (after a stride-2 max
+        // pool in downsampling blocks) and is added to the 1×1 convolution, which runs first in file order.
+        Graph g = new Graph();
+        int x = g.activation(1, 10, 9, 20);
+        int dw = g.activation(1, 10, 9, 20);
+        g.op(BuiltinOp.DEPTHWISE_CONV_2D, new OpOptions.DepthwiseConv2D(Padding.SAME, 1, 1, 1, Activation.NONE, 1, 1),
+                dw, x, g.weights(1, 3, 3, 20), g.weights(20));
+        int pw = g.activation(1, 10, 9, 28);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.VALID, 1, 1, Activation.NONE, 1, 1), pw, dw,
+                g.weights(28, 1, 1, 20), g.weights(28));
+        int wide = g.activation(1, 10, 9, 28);
+        g.op(BuiltinOp.PAD, OpOptions.None.INSTANCE, wide, x, g.paddings(0, 0, 0, 0, 0, 0, 0, 8));
+        int sum = g.activation(1, 10, 9, 28);
+        g.op(BuiltinOp.ADD, new OpOptions.Arithmetic(Activation.NONE), sum, wide, pw);
+        int relu = g.activation(1, 10, 9, 28);
+        g.op(BuiltinOp.RELU, OpOptions.None.INSTANCE, relu, sum);
+        int pooled = g.activation(1, 5, 5, 28);
+        g.op(BuiltinOp.MAX_POOL_2D, new OpOptions.Pool2D(Padding.SAME, 2, 2, 2, 2, Activation.NONE), pooled, relu);
+        int down = g.activation(1, 5, 5, 28);
+        g.op(BuiltinOp.DEPTHWISE_CONV_2D, new OpOptions.DepthwiseConv2D(Padding.SAME, 2, 2, 1, Activation.NONE, 1, 1),
+                down, relu, g.weights(1, 3, 3, 28), g.weights(28));
+        int pw2 = g.activation(1, 5, 5, 45);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.VALID, 1, 1, Activation.NONE, 1, 1), pw2, down,
+                g.weights(45, 1, 1, 28), g.weights(45));
+        int wide2 = g.activation(1, 5, 5, 45);
+        g.op(BuiltinOp.PAD, OpOptions.None.INSTANCE, wide2, pooled, g.paddings(0, 0, 0, 0, 0, 0, 0, 17));
+        int sum2 = g.activation(1, 5, 5, 45);
+        g.op(BuiltinOp.ADD, new OpOptions.Arithmetic(Activation.NONE), sum2, pw2, wide2);
+        int out = g.activation(1, 5, 5, 45);
+        g.op(BuiltinOp.PRELU, OpOptions.None.INSTANCE, out, sum2, g.weights(1, 1, 45));
+
+        Model fusedGraph = g.model(x, out);
+        Model unfusedGraph = g.model(x, out, wide, sum, wide2, sum2);
+        Model fused = Fusion.apply(fusedGraph);
+        List<BuiltinOp> kept = fused.operators().stream().map(Operator::op).toList();
+        assertEquals(List.of(BuiltinOp.DEPTHWISE_CONV_2D, BuiltinOp.CONV_2D, BuiltinOp.MAX_POOL_2D,
+                BuiltinOp.DEPTHWISE_CONV_2D, BuiltinOp.CONV_2D), kept, "both PADs, ADDs, the RELU and the PRELU are folded");
+        Operator first = fused.operators().get(1);
+        assertEquals(Activation.RELU,
+                assertInstanceOf(OpOptions.FusedConv2D.class, first.options()).residualActivation());
+        assertEquals(x, first.input(3), "the convolution adds the unpadded shortcut");
+        Operator second = fused.operators().get(4);
+        assertInstanceOf(OpOptions.FusedConv2D.class,
+                assertInstanceOf(OpOptions.PreluConv2D.class, second.options()).conv());
+        assertEquals(pooled, second.input(3));
+        assertEquals(11, Fusion.apply(unfusedGraph).operators().size(), "tensors read as outputs are kept");
+
+        float[] input = randomInput(fusedGraph);
+        float[] unfusedOut = run(unfusedGraph, input, 0);
+        float[] fusedOut = run(fusedGraph, input, 0);
+        for (int i = 0; i < unfusedOut.length; i++) {
+            assertEquals(Float.floatToRawIntBits(unfusedOut[i]), Float.floatToRawIntBits(fusedOut[i]), "element " + i);
+        }
+    }
+
+    @Test
     void channelPaddingAndConvolutionsWithActivationsAreLeftAlone() {
         Graph g = new Graph();
         int x = g.activation(1, 6, 6, 4);

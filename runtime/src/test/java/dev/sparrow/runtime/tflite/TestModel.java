@@ -1,6 +1,6 @@
 package dev.sparrow.runtime.tflite;
 
-import dev.sparrow.runtime.tflite.FlatBufferWriter.Table;
+import dev.sparrow.runtime.tflite.FlatBufferBuilder.Table;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ final class TestModel {
 
     /** Adds an operator code with only the builtin_code field (a new-style writer). */
     int code(int builtin) {
-        return code(new Table().i8(0, Math.min(builtin, 127)).i32(3, builtin));
+        return code(new Table().int8(0, Math.min(builtin, 127)).int32(3, builtin));
     }
 
     int code(Table code) {
@@ -29,7 +29,7 @@ final class TestModel {
     }
 
     int customCode(String name) {
-        return code(new Table().i8(0, 32).string(1, name).i32(3, 32));
+        return code(new Table().int8(0, 32).string(1, name).int32(3, 32));
     }
 
     int buffer(byte[] data) {
@@ -43,7 +43,7 @@ final class TestModel {
     }
 
     Table tensor(String name, int type, int buffer, int... shape) {
-        Table t = new Table().ints(0, shape).i8(1, type).i32(2, buffer).string(3, name);
+        Table t = new Table().ints(0, shape).int8(1, type).int32(2, buffer).string(3, name);
         tensors.add(t);
         return t;
     }
@@ -61,7 +61,7 @@ final class TestModel {
     }
 
     Table operator(int code, int[] inputs, int[] outputs) {
-        Table op = new Table().i32(0, code).ints(1, inputs).ints(2, outputs);
+        Table op = new Table().int32(0, code).ints(1, inputs).ints(2, outputs);
         operators.add(op);
         return op;
     }
@@ -75,13 +75,13 @@ final class TestModel {
         List<Table> subgraphs = new ArrayList<>();
         subgraphs.add(subgraph(inputs, outputs));
         subgraphs.addAll(extraSubgraphs);
-        return new Table().i32(0, version).tables(1, codes.toArray(Table[]::new))
+        return new Table().int32(0, version).tables(1, codes.toArray(Table[]::new))
                 .tables(2, subgraphs.toArray(Table[]::new)).string(3, "test model")
                 .tables(4, buffers.toArray(Table[]::new));
     }
 
     byte[] build(int[] inputs, int[] outputs) {
-        return FlatBufferWriter.finish(root(inputs, outputs), identifier);
+        return FlatBufferBuilder.finish(root(inputs, outputs), identifier);
     }
 
     static byte[] floatBytes(float... values) {

@@ -19,7 +19,7 @@ import dev.sparrow.runtime.model.ModelException;
 import dev.sparrow.runtime.model.OpOptions;
 import dev.sparrow.runtime.model.Padding;
 import dev.sparrow.runtime.model.Tensor;
-import dev.sparrow.runtime.tflite.FlatBufferWriter.Table;
+import dev.sparrow.runtime.tflite.FlatBufferBuilder.Table;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -56,11 +56,11 @@ class TfliteReaderTest {
     @Test
     void builtinCodeIsTheMaximumOfTheOldAndNewField() {
         TestModel m = new TestModel();
-        int oldStyle = m.code(new Table().i8(0, RELU).vtableSlots(1));
-        int large = m.code(new Table().i8(0, 127).i32(3, 150));
-        int newOnly = m.code(new Table().i8(0, 0).i32(3, RELU));
+        int oldStyle = m.code(new Table().int8(0, RELU));
+        int large = m.code(new Table().int8(0, 127).int32(3, 150));
+        int newOnly = m.code(new Table().int8(0, 0).int32(3, RELU));
         int empty = m.code(new Table());
-        int unknown = m.code(new Table().i8(0, 127).i32(3, 201));
+        int unknown = m.code(new Table().int8(0, 127).int32(3, 201));
         m.activation("t0", FLOAT32, 1, 4);
         int[] codes = {oldStyle, large, newOnly, empty, unknown};
         for (int i = 0; i < codes.length; i++) {
@@ -85,14 +85,14 @@ class TfliteReaderTest {
         m.activation("y", FLOAT32, 1, 2, 2, 3);
         Table op = m.operator(code, ints(0, 1, -1), ints(2));
         if (options != null) {
-            op.i8(3, tag).table(4, options);
+            op.int8(3, tag).child(4, options);
         }
         return m;
     }
 
     @Test
     void shortVtableFieldsTakeSchemaDefaults() {
-        Table options = new Table().i8(0, 1).i32(1, 2).i32(2, 3).i8(3, 3).vtableSlots(4);
+        Table options = new Table().int8(0, 1).int32(1, 2).int32(2, 3).int8(3, 3);
         Model model = read(conv(options, 1).build(ints(0), ints(2)));
         assertEquals(new OpOptions.Conv2D(Padding.VALID, 2, 3, Activation.RELU6, 1, 1),
                 model.operators().get(0).options());
@@ -102,9 +102,9 @@ class TfliteReaderTest {
     @Test
     void convolutionWithoutOptionsOrWithAMismatchedUnionIsRejected() {
         rejects(conv(null, 0).build(ints(0), ints(2)), "operator 0 (CONV_2D)", "builtin options are missing");
-        Table pool = new Table().i8(0, 0).i32(1, 1).i32(2, 1).i32(3, 1).i32(4, 1);
+        Table pool = new Table().int8(0, 0).int32(1, 1).int32(2, 1).int32(3, 1).int32(4, 1);
         rejects(conv(pool, 5).build(ints(0), ints(2)), "operator 0 (CONV_2D)", "union tag 5, expected 1");
-        Table zeroStride = new Table().i8(0, 0).i32(1, 0).i32(2, 1);
+        Table zeroStride = new Table().int8(0, 0).int32(1, 0).int32(2, 1);
         rejects(conv(zeroStride, 1).build(ints(0), ints(2)), "stride_w is 0");
     }
 
@@ -115,8 +115,8 @@ class TfliteReaderTest {
         m.activation("a", FLOAT32, 4);
         m.activation("b", FLOAT32, 4);
         m.activation("c", FLOAT32, 4);
-        m.operator(add, ints(0, 0), ints(1)).i8(3, 1).table(4, new Table().i8(0, 1));
-        m.operator(add, ints(1, 1), ints(2)).i8(3, 11).table(4, new Table().i8(0, 1));
+        m.operator(add, ints(0, 0), ints(1)).int8(3, 1).child(4, new Table().int8(0, 1));
+        m.operator(add, ints(1, 1), ints(2)).int8(3, 11).child(4, new Table().int8(0, 1));
         Model model = read(m.build(ints(0), ints(2)));
         assertEquals(new OpOptions.Arithmetic(Activation.NONE), model.operators().get(0).options());
         assertEquals(new OpOptions.Arithmetic(Activation.RELU), model.operators().get(1).options());
@@ -157,14 +157,18 @@ class TfliteReaderTest {
         TestModel m = new TestModel();
         int add = m.code(ADD);
         m.activation("x", FLOAT32, 2);
-        m.tensor("w", FLOAT32, m.buffer(new Table().i64(1, offset).i64(2, size)), 2);
+        m.tensor("w", FLOAT32, m.buffer(new Table().int64(1, offset).int64(2, size)), 2);
         m.activation("y", FLOAT32, 2);
         m.operator(add, ints(0, 1), ints(2));
         return m.build(ints(0), ints(2));
     }
 
     private static Table uint8Vector(int... values) {
-        return new Table().unsigned(0, 1, values);
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return new Table().bytes(0, bytes);
     }
 
     /** The spec's 1×4 block example (§6): DENSIFY is evaluated at load and the operator disappears. */
@@ -174,10 +178,10 @@ class TfliteReaderTest {
         int densify = m.code(DENSIFY);
         int add = m.code(ADD);
         Table sparsity = new Table().ints(0, 0, 1, 2).ints(1, 1).tables(2,
-                new Table().i8(0, 0).i32(1, 2),
-                new Table().i8(0, 1).i8(2, 3).table(3, uint8Vector(0, 1, 2)).i8(4, 3).table(5, uint8Vector(1, 0)),
-                new Table().i8(0, 0).i32(1, 4));
-        m.tensor("sparse", FLOAT32, m.buffer(TestModel.floatBytes(1, 2, 0, 3, 4, 0, 0, 5)), 2, 8).table(6, sparsity);
+                new Table().int8(0, 0).int32(1, 2),
+                new Table().int8(0, 1).int8(2, 3).child(3, uint8Vector(0, 1, 2)).int8(4, 3).child(5, uint8Vector(1, 0)),
+                new Table().int8(0, 0).int32(1, 4));
+        m.tensor("sparse", FLOAT32, m.buffer(TestModel.floatBytes(1, 2, 0, 3, 4, 0, 0, 5)), 2, 8).child(6, sparsity);
         m.activation("dense", FLOAT32, 2, 8);
         m.activation("x", FLOAT32, 2, 8);
         m.activation("y", FLOAT32, 2, 8);
@@ -197,10 +201,10 @@ class TfliteReaderTest {
     void inconsistentSparsityIsRejected() {
         TestModel m = new TestModel();
         Table sparsity = new Table().ints(0, 0, 1, 2).ints(1, 1).tables(2,
-                new Table().i8(0, 0).i32(1, 2),
-                new Table().i8(0, 1).i8(2, 3).table(3, uint8Vector(0, 1, 3)).i8(4, 3).table(5, uint8Vector(1, 0)),
-                new Table().i8(0, 0).i32(1, 4));
-        m.tensor("sparse", FLOAT32, m.buffer(TestModel.floatBytes(1, 2, 0, 3, 4, 0, 0, 5)), 2, 8).table(6, sparsity);
+                new Table().int8(0, 0).int32(1, 2),
+                new Table().int8(0, 1).int8(2, 3).child(3, uint8Vector(0, 1, 3)).int8(4, 3).child(5, uint8Vector(1, 0)),
+                new Table().int8(0, 0).int32(1, 4));
+        m.tensor("sparse", FLOAT32, m.buffer(TestModel.floatBytes(1, 2, 0, 3, 4, 0, 0, 5)), 2, 8).child(6, sparsity);
         rejects(m.build(ints(), ints(0)), "tensor 0 'sparse'", "segments end at 3 but there are 2 indices");
     }
 
@@ -212,7 +216,7 @@ class TfliteReaderTest {
         m.tensor("half", FLOAT16, m.buffer(TestModel.halfBytes(1.5f, -2f, 65504f)), 3);
         m.activation("half_f32", FLOAT32, 3);
         m.tensor("q", INT8, m.buffer(new byte[] {2, -4, 6, 1, 3, -1}), 2, 3)
-                .table(4, new Table().floats(2, 0.5f, 2f).longs(3, 0, 1).i32(6, 0));
+                .child(4, new Table().floats(2, 0.5f, 2f).longs(3, 0, 1).int32(6, 0));
         m.activation("q_f32", FLOAT32, 2, 3);
         m.activation("x", FLOAT32, 2, 3);
         m.activation("y", FLOAT32, 2, 3);
@@ -229,41 +233,41 @@ class TfliteReaderTest {
     @Test
     void unknownEnumsAreRejectedNamingTheTensorOrOperator() {
         TestModel badType = chain(0);
-        badType.codes.add(new Table().i32(3, RELU));
-        badType.tensors.get(1).i8(1, 23);
+        badType.codes.add(new Table().int32(3, RELU));
+        badType.tensors.get(1).int8(1, 23);
         rejects(badType.build(ints(0), ints(1)), "tensor 1 't1'", "unknown tensor type 23");
 
         TestModel badActivation = chain(0);
-        badActivation.codes.add(new Table().i32(3, ADD));
-        badActivation.operators.getFirst().i8(3, 11).table(4, new Table().i8(0, 9));
+        badActivation.codes.add(new Table().int32(3, ADD));
+        badActivation.operators.getFirst().int8(3, 11).child(4, new Table().int8(0, 9));
         rejects(badActivation.build(ints(0), ints(1)), "operator 0 (ADD)", "unknown fused activation 9");
 
-        rejects(conv(new Table().i8(0, 2).i32(1, 1).i32(2, 1), 1).build(ints(0), ints(2)),
+        rejects(conv(new Table().int8(0, 2).int32(1, 1).int32(2, 1), 1).build(ints(0), ints(2)),
                 "operator 0 (CONV_2D)", "unknown padding 2");
     }
 
     @Test
     void headerAndSchemaLevelProblemsAreRejected() {
         TestModel m = chain(0);
-        m.codes.add(new Table().i32(3, RELU));
+        m.codes.add(new Table().int32(3, RELU));
         m.version = 2;
         rejects(m.build(ints(0), ints(1)), "schema version 2");
         m.version = 3;
         m.identifier = "TFL2";
         rejects(m.build(ints(0), ints(1)), "file identifier", "TFL2");
         rejects(new byte[8], "smaller than the 12 bytes");
-        rejects(FlatBufferWriter.finish(new Table().i32(0, 3).tables(4, new Table()), "TFL3"), "no subgraphs");
+        rejects(FlatBufferBuilder.finish(new Table().int32(0, 3).tables(4, new Table()), "TFL3"), "no subgraphs");
     }
 
     @Test
     void extraSubgraphsAreIgnoredUnlessAnOperatorMayCallThem() {
         TestModel plain = chain(0);
-        plain.codes.add(new Table().i32(3, RELU));
+        plain.codes.add(new Table().int32(3, RELU));
         plain.extraSubgraphs.add(new Table());
         assertEquals(1, read(plain.build(ints(0), ints(1))).operators().size());
 
         TestModel loop = chain(0);
-        loop.codes.add(new Table().i8(0, 119).i32(3, WHILE));
+        loop.codes.add(new Table().int8(0, 119).int32(3, WHILE));
         loop.extraSubgraphs.add(new Table());
         rejects(loop.build(ints(0), ints(1)), "operator 0 (builtin code 119)", "only subgraph 0 is loaded");
     }
@@ -283,7 +287,7 @@ class TfliteReaderTest {
     @Test
     void vectorLengthsAreCheckedBeforeAllocating() {
         TestModel m = chain(0);
-        m.codes.add(new Table().i32(3, RELU));
+        m.codes.add(new Table().int32(3, RELU));
         m.tensors.get(1).ints(0, 123456789);
         byte[] bytes = m.build(ints(0), ints(1));
         int marker = indexOfInt(bytes, 123456789);
@@ -293,9 +297,9 @@ class TfliteReaderTest {
 
     @Test
     void aliasingOneTableMillionsOfTimesStopsAtTheWorkBudget() {
-        Table wide = new Table().ints(0, new int[4000]).i8(1, FLOAT32).string(3, "alias");
-        Table subgraph = new Table().aliases(0, wide, 100_000);
-        byte[] bytes = FlatBufferWriter.finish(new Table().i32(0, 3).tables(2, subgraph).tables(4, new Table()), "TFL3");
+        Table wide = new Table().ints(0, new int[4000]).int8(1, FLOAT32).string(3, "alias");
+        Table subgraph = new Table().tables(0, java.util.Collections.nCopies(100_000, wide));
+        byte[] bytes = FlatBufferBuilder.finish(new Table().int32(0, 3).tables(2, subgraph).tables(4, new Table()), "TFL3");
         long start = System.nanoTime();
         rejects(bytes, "alias");
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "the budget must stop the walk early");
@@ -325,21 +329,21 @@ class TfliteReaderTest {
     @Test
     void perChannelScalesMustMatchTheirDimension() {
         TestModel m = chain(0);
-        m.codes.add(new Table().i32(3, RELU));
-        m.tensors.get(0).i8(1, INT8).table(4, new Table().floats(2, 1f, 1f, 1f).longs(3, 0, 0, 0).i32(6, 1));
+        m.codes.add(new Table().int32(3, RELU));
+        m.tensors.get(0).int8(1, INT8).child(4, new Table().floats(2, 1f, 1f, 1f).longs(3, 0, 0, 0).int32(6, 1));
         rejects(m.build(ints(0), ints(1)), "tensor 0 't0'", "3 per-channel scales do not match dimension 1");
         TestModel missingZeroPoints = chain(0);
-        missingZeroPoints.codes.add(new Table().i32(3, RELU));
-        missingZeroPoints.tensors.get(0).table(4, new Table().floats(2, 1f));
+        missingZeroPoints.codes.add(new Table().int32(3, RELU));
+        missingZeroPoints.tensors.get(0).child(4, new Table().floats(2, 1f));
         rejects(missingZeroPoints.build(ints(0), ints(1)), "1 scales and 0 zero points");
     }
 
     @Test
     void rankOnePerChannelTensorWithAnOutOfRangeDimensionIsReadAsDimensionZero() {
         TestModel m = chain(0);
-        m.codes.add(new Table().i32(3, RELU));
-        m.tensors.get(0).ints(0, 4).i8(1, INT8)
-                .table(4, new Table().floats(2, 1f, 2f, 3f, 4f).longs(3, 0, 0, 0, 0).i32(6, 3));
+        m.codes.add(new Table().int32(3, RELU));
+        m.tensors.get(0).ints(0, 4).int8(1, INT8)
+                .child(4, new Table().floats(2, 1f, 2f, 3f, 4f).longs(3, 0, 0, 0, 0).int32(6, 3));
         Model model = read(m.build(ints(0), ints(1)));
         assertEquals(0, model.tensor(0).quantization().quantizedDimension());
         assertEquals(DataType.INT8, model.tensor(0).type());

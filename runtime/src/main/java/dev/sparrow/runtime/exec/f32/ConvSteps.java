@@ -2,11 +2,15 @@ package dev.sparrow.runtime.exec.f32;
 
 import static dev.sparrow.runtime.exec.f32.Operands.error;
 
+import dev.sparrow.kernels.f32.CodebookConv;
+import dev.sparrow.kernels.f32.CodebookGemm;
+import dev.sparrow.kernels.f32.CodebookWeights;
 import dev.sparrow.kernels.f32.Conv2d;
 import dev.sparrow.kernels.f32.ConvShape;
 import dev.sparrow.kernels.f32.Depthwise;
 import dev.sparrow.kernels.f32.Elementwise;
 import dev.sparrow.kernels.f32.Gemm;
+import dev.sparrow.kernels.f32.PackedIndices;
 import dev.sparrow.kernels.f32.PackedWeights;
 import dev.sparrow.kernels.f32.SparsePointwise;
 import dev.sparrow.runtime.exec.Arena;
@@ -16,6 +20,7 @@ import dev.sparrow.runtime.model.Activation;
 import dev.sparrow.runtime.model.OpOptions;
 import dev.sparrow.runtime.model.Operator;
 import dev.sparrow.runtime.model.Padding;
+import dev.sparrow.runtime.model.Palette;
 import dev.sparrow.runtime.model.Tensor;
 
 /** Compilers for the fp32 operators with weights: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, transpose conv. */
@@ -79,10 +84,16 @@ final class ConvSteps {
             throw error(op, "a residual ADD folds only into a convolution without activation, got " + o.activation());
         }
         int residual = -1;
+        int residualChannels = oc;
         float[] sumClamp = null;
         if (residualActivation != null) {
             Tensor r = Operands.input(op, ctx, 3, "residual");
-            Operands.requireShape(op, r, y.shape(), "residual");
+            Operands.requireRank(op, r, 4, "residual");
+            residualChannels = r.dim(3);
+            if (residualChannels > oc) {
+                throw error(op, "residual " + r.describe() + " has more channels than the output " + y.describe());
+            }
+            Operands.requireShape(op, r, new int[] {s.n(), s.oh(), s.ow(), residualChannels}, "residual");
             sumClamp = Operands.clamp(op, residualActivation);
             residual = ctx.offset(r.index());
         }
@@ -97,9 +108,11 @@ final class ConvSteps {
         }
         int out = ctx.offset(y.index());
         int residualAt = residual;
+        int rc = residualChannels;
         float[] sumLimits = sumClamp;
         float[] preluSlopes = periodic;
-        String kernel = body.kernel() + (residual >= 0 ? " + residual ADD" : "") + (periodic != null ? " + PRELU" : "");
+        String kernel = body.kernel() + (residual >= 0 ? " + residual ADD" : "")
+                + (residual >= 0 && rc < oc ? " (" + rc + " of " + oc + " channels)" : "") + (periodic != null ? " + PRELU" : "");
         // The folded ADD and PRELU of dev.sparrow.runtime.plan.Fusion, block by block so that they read the
         // convolution's output while it is still in cache.
         return Operands.step(op, kernel, body.maxParts(), (arena, part, parts) -> {
@@ -107,10 +120,13 @@ final class ConvSteps {
             for (int b0 = Step.rangeStart(pixels, part, parts); b0 < p1; b0 += RESIDUAL_BLOCK) {
                 int b1 = Math.min(p1, b0 + RESIDUAL_BLOCK);
                 body.run(arena, b0, b1, part);
-                if (residualAt >= 0) {
+                if (residualAt >= 0 && rc == oc) {
                     Elementwise.binary(Elementwise.Binary.ADD, arena.f32, out + b0 * oc, 1, arena.f32,
                             residualAt + b0 * oc, 1, arena.f32, out + b0 * oc, (b1 - b0) * oc, sumLimits[0],
                             sumLimits[1]);
+                } else if (residualAt >= 0) {
+                    Elementwise.addPaddedChannels(arena.f32, out + b0 * oc, oc, arena.f32, residualAt + b0 * rc, rc,
+                            b1 - b0, sumLimits[0], sumLimits[1]);
                 }
                 if (preluSlopes != null) {
                     Elementwise.preluChannels(arena.f32, out + b0 * oc, preluSlopes, oc, 0, arena.f32, out + b0 * oc,
@@ -137,13 +153,21 @@ final class ConvSteps {
     private static PixelRanges convBody(Operator op, CompileContext ctx, ConvShape s, Tensor f, Tensor x, Tensor y,
                                         float[] clamp) {
         int oc = s.oc();
-        float[] weights = f.floats();
         float[] bias = bias(op, ctx, oc);
         int in = ctx.offset(x.index());
         int out = ctx.offset(y.index());
         int pixels = s.outputPixels();
         int k = s.kh() * s.kw() * s.c();
         int maxParts = Operands.parts(ctx, s.denseMacs(), (pixels + Gemm.MR - 1) / Gemm.MR);
+        Palette palette = f.palette();
+        if (palette != null) {
+            CodebookWeights cw = codebookWeights(op, f, k, oc, bias);
+            float[][] scratch = new float[maxParts][CodebookConv.scratchFloats(s)];
+            return new PixelRanges("codebook K=" + palette.entries() + (Conv2d.isPointwise(s) ? " 1x1 (GEMM)"
+                    : " im2col + GEMM"), maxParts, (arena, p0, p1, part) -> CodebookConv.conv(arena.f32, in, s, cw,
+                    arena.f32, out, p0, p1, scratch[part], clamp[0], clamp[1]));
+        }
+        float[] weights = f.floats();
         if (Conv2d.isPointwise(s)
                 && SparsePointwise.worthItNhwc(SparsePointwise.zeros(weights, k * oc), k, oc, pixels)) {
             SparsePointwise.Weights sw = SparsePointwise.encode(weights, k, oc, bias, SparsePointwise.TILE);
@@ -154,7 +178,9 @@ final class ConvSteps {
         }
         PackedWeights w = PackedWeights.fromRowsByOutput(weights, k, oc, bias);
         float[][] scratch = new float[maxParts][Conv2d.scratchFloats(s)];
-        return new PixelRanges(Conv2d.isPointwise(s) ? "dense 1x1 (GEMM)" : "dense im2col + GEMM", maxParts,
+        String kernel = Conv2d.isPointwise(s) ? "dense 1x1 (GEMM)"
+                : Conv2d.isStem(s) ? "dense stem (direct, padded row band)" : "dense im2col + GEMM";
+        return new PixelRanges(kernel, maxParts,
                 (arena, p0, p1, part) -> Conv2d.conv(arena.f32, in, s, w, arena.f32, out, p0, p1, scratch[part],
                         clamp[0], clamp[1]));
     }
@@ -215,24 +241,51 @@ final class ConvSteps {
                 g.dilationH(), g.dilationW(), g.padTop(), g.padLeft(), g.oh(), g.ow(), oc);
         Operands.requireShape(op, y, new int[] {s.n(), s.oh(), s.ow(), oc}, "output");
         float[] clamp = Operands.clamp(op, o.activation());
-        float[] weights = f.floats();
         float[] bias = bias(op, ctx, oc);
         int in = ctx.offset(x.index());
         int out = ctx.offset(y.index());
         int rows = s.outputRows();
+        long macs = (long) s.outputPixels() * oc * s.kh() * s.kw();
+        int maxParts = m > 1 ? 1 : Operands.parts(ctx, macs, rows);
+        FilterSource filter = depthwiseFilter(f, maxParts);
+        String kernel = (f.palette() != null ? "codebook K=" + f.palette().entries() + " " : "") + "depthwise";
         if (m > 1) {
             int inputPixels = s.n() * s.h() * s.w();
             float[] expanded = new float[inputPixels * oc];
-            return Operands.step(op, "depthwise, multiplier " + m, 1, (arena, part, parts) -> {
+            return Operands.step(op, kernel + ", multiplier " + m, 1, (arena, part, parts) -> {
                 Depthwise.expandChannels(arena.f32, in, inputPixels, c, m, expanded, 0);
-                Depthwise.depthwise(expanded, 0, s, weights, bias, arena.f32, out, 0, rows, clamp[0], clamp[1]);
+                Depthwise.depthwise(expanded, 0, s, filter.weights(part), bias, arena.f32, out, 0, rows, clamp[0],
+                        clamp[1]);
             });
         }
-        long macs = (long) s.outputPixels() * oc * s.kh() * s.kw();
-        int maxParts = Operands.parts(ctx, macs, rows);
-        return Operands.step(op, "depthwise", maxParts, (arena, part, parts) -> Depthwise.depthwise(arena.f32, in, s, weights, bias,
-                arena.f32, out, Step.rangeStart(rows, part, parts), Step.rangeStart(rows, part + 1, parts),
-                clamp[0], clamp[1]));
+        return Operands.step(op, kernel, maxParts, (arena, part, parts) -> Depthwise.depthwise(arena.f32, in, s,
+                filter.weights(part), bias, arena.f32, out, Step.rangeStart(rows, part, parts),
+                Step.rangeStart(rows, part + 1, parts), clamp[0], clamp[1]));
+    }
+
+    /** The float filter a depthwise part runs with. */
+    private interface FilterSource {
+        float[] weights(int part);
+    }
+
+    /**
+     * A float filter, or for a palettised one a per-part buffer that each run refills from the packed
+     * indices: a depthwise filter is {@code kh·kw·channels} floats, decoded in microseconds into L1, so the
+     * weights stay packed between runs.
+     */
+    private static FilterSource depthwiseFilter(Tensor f, int parts) {
+        Palette palette = f.palette();
+        if (palette == null) {
+            float[] weights = f.floats();
+            return part -> weights;
+        }
+        int n = f.elementCount();
+        float[][] decoded = new float[parts][n];
+        return part -> {
+            PackedIndices.decode(palette.codebook(), palette.scales(), palette.stride(), palette.indices(), palette.bits(), n,
+                    decoded[part]);
+            return decoded[part];
+        };
     }
 
     static Step fullyConnected(Operator op, CompileContext ctx) {
@@ -259,10 +312,13 @@ final class ConvSteps {
         }
         Operands.requireShape(op, y, expected, "output");
         float[] clamp = Operands.clamp(op, o.activation());
-        PackedWeights w = PackedWeights.fromRowsByOutput(f.floats(), depth, units, bias(op, ctx, units));
         int in = ctx.offset(x.index());
         int out = ctx.offset(y.index());
         long macs = (long) rows * depth * units;
+        if (f.palette() != null) {
+            return codebookFullyConnected(op, ctx, f, depth, units, bias(op, ctx, units), rows, in, out, macs, clamp);
+        }
+        PackedWeights w = PackedWeights.fromRowsByOutput(f.floats(), depth, units, bias(op, ctx, units));
         if (rows >= 4 * Gemm.MR) {
             int maxParts = Operands.parts(ctx, macs, rows);
             return Operands.step(op, "GEMM over rows", maxParts, (arena, part, parts) -> {
@@ -277,6 +333,39 @@ final class ConvSteps {
         return Operands.step(op, "GEMM over column panels", maxParts, (arena, part, parts) -> Gemm.multiply(arena.f32, in, depth, rows, w,
                 Step.rangeStart(w.panels(), part, parts), Step.rangeStart(w.panels(), part + 1, parts), arena.f32,
                 out, units, clamp[0], clamp[1]));
+    }
+
+    /** Palettised {@code [n][k]} weights packed for the codebook GEMM; their scales must be per output (row). */
+    private static CodebookWeights codebookWeights(Operator op, Tensor f, int k, int n, float[] bias) {
+        Palette p = f.palette();
+        if (p.stride() != k || p.scales().length != n) {
+            throw error(op, f.describe() + " has " + p.scales().length + " codebook scales of stride " + p.stride()
+                    + "; the kernels need one per output channel (" + n + " of stride " + k + ")");
+        }
+        return CodebookWeights.fromRowsByOutput(p.codebook(), p.scales(), p.indices(), p.bits(), k, n, bias);
+    }
+
+    /** {@link #fullyConnected} with palettised weights: the same split over rows or column panels. */
+    private static Step codebookFullyConnected(Operator op, CompileContext ctx, Tensor f, int depth, int units,
+                                               float[] bias, int rows, int in, int out, long macs, float[] clamp) {
+        Palette palette = f.palette();
+        CodebookWeights w = codebookWeights(op, f, depth, units, bias);
+        String kernel = "codebook K=" + palette.entries() + " GEMM over ";
+        if (rows >= 4 * Gemm.MR) {
+            int maxParts = Operands.parts(ctx, macs, rows);
+            float[][] tiles = new float[maxParts][CodebookWeights.tileFloats()];
+            return Operands.step(op, kernel + "rows", maxParts, (arena, part, parts) -> {
+                int r0 = Step.rangeStart(rows, part, parts);
+                int r1 = Step.rangeStart(rows, part + 1, parts);
+                CodebookGemm.multiply(arena.f32, in + r0 * depth, depth, r1 - r0, w, 0, w.panels(), arena.f32,
+                        out + r0 * units, units, clamp[0], clamp[1], tiles[part]);
+            });
+        }
+        int maxParts = Operands.parts(ctx, macs, w.panels());
+        float[][] tiles = new float[maxParts][CodebookWeights.tileFloats()];
+        return Operands.step(op, kernel + "column panels", maxParts, (arena, part, parts) -> CodebookGemm.multiply(arena.f32,
+                in, depth, rows, w, Step.rangeStart(w.panels(), part, parts), Step.rangeStart(w.panels(), part + 1, parts),
+                arena.f32, out, units, clamp[0], clamp[1], tiles[part]));
     }
 
     /**

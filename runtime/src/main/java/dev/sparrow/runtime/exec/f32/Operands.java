@@ -66,7 +66,7 @@ final class Operands {
 
     static void requireShape(Operator op, Tensor t, int[] expected, String role) {
         if (!Arrays.equals(t.shape(), expected)) {
-            throw error(op, role + " " + t.describe() + " has the wrong shape, expected " + Arrays.toString(expected));
+            throw error(op, role + " " + t.describe() + " has the wrong shape, expected " + Tensor.formatShape(expected));
         }
     }
 

@@ -40,6 +40,7 @@ public final class Q8Ops {
         registry.register(BuiltinOp.LOGISTIC, DataType.INT8, LookupCompiler::compile);
         registry.register(BuiltinOp.TANH, DataType.INT8, LookupCompiler::compile);
         registry.register(BuiltinOp.MUL, DataType.INT8, MulCompiler::compile);
+        registry.register(BuiltinOp.PRELU, DataType.INT8, PreluCompiler::compile);
         registry.register(BuiltinOp.RELU, DataType.INT8, ActivationCompiler::compile);
         registry.register(BuiltinOp.RELU6, DataType.INT8, ActivationCompiler::compile);
         registry.register(BuiltinOp.HARD_SWISH, DataType.INT8, ActivationCompiler::compile);

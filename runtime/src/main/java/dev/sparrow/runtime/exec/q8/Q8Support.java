@@ -143,8 +143,8 @@ final class Q8Support {
 
     static void requireShape(Operator op, Tensor t, int[] expected) {
         if (!java.util.Arrays.equals(t.shape(), expected)) {
-            throw fail(op, t, "has shape " + java.util.Arrays.toString(t.shape()) + ", expected "
-                    + java.util.Arrays.toString(expected));
+            throw fail(op, t, "has shape " + Tensor.formatShape(t.shape()) + ", expected "
+                    + Tensor.formatShape(expected));
         }
     }
 

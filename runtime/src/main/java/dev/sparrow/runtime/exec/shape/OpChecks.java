@@ -64,8 +64,8 @@ final class OpChecks {
 
     static void requireShape(CompileContext ctx, Operator op, Tensor out, int[] expected, String derivation) {
         if (!Arrays.equals(out.shape(), expected)) {
-            throw error(ctx, op, "output " + out.describe() + " has shape " + Arrays.toString(out.shape())
-                    + " but " + derivation + " gives " + Arrays.toString(expected));
+            throw error(ctx, op, "output " + out.describe() + " has shape " + Tensor.formatShape(out.shape())
+                    + " but " + derivation + " gives " + Tensor.formatShape(expected));
         }
     }
 

@@ -41,16 +41,23 @@ final class ReshapeCompiler {
         Tensor in = OpChecks.input(ctx, op, 0);
         Tensor out = OpChecks.output(ctx, op);
         int[] requested = requestedShape(op, ctx);
-        if (requested != null) {
-            OpChecks.requireShape(ctx, op, out, resolve(ctx, op, in, requested),
-                    "the requested shape " + Arrays.toString(requested) + " applied to " + in.describe());
+        if (requested == null) {
+            // TensorFlow Lite (2.6.2 and 2.21) reads no shape as its zeroed parameters, a scalar, and refuses
+            // every larger input; taking the output's stored shape instead would run a file it refuses.
+            if (in.elementCount() != 1) {
+                throw OpChecks.error(ctx, op, "states no shape (no shape input, no new_shape option), which means a"
+                        + " scalar, but " + in.describe() + " has " + in.elementCount() + " elements");
+            }
+            requested = new int[0];
         }
+        OpChecks.requireShape(ctx, op, out, resolve(ctx, op, in, requested),
+                "the requested shape " + Arrays.toString(requested) + " applied to " + in.describe());
         return copy(op, ctx, in, out);
     }
 
     /**
      * TFLite's rule: a second input that is a 1-D INT32 tensor is the shape; otherwise the options'
-     * {@code new_shape}; a lone 0 there means a scalar. Null when the operator states no shape.
+     * {@code new_shape}; a lone 0 there means a scalar. Null when the operator states neither.
      */
     private static int[] requestedShape(Operator op, CompileContext ctx) {
         if (op.input(1) >= 0) {

@@ -1,5 +1,7 @@
 package dev.sparrow.runtime.exec.shape;
 
+import dev.sparrow.kernels.f32.Resize;
+import dev.sparrow.kernels.q8.ResizeQ8;
 import dev.sparrow.runtime.exec.Arena;
 import dev.sparrow.runtime.exec.CompileContext;
 import dev.sparrow.runtime.exec.Step;
@@ -16,9 +18,9 @@ import java.util.Arrays;
  * <p>Float follows TFLite's reference kernel: {@code scale = in/out}, or {@code (in−1)/(out−1)} with
  * align_corners and out > 1, computed in float; source coordinate {@code (o + 0.5)·scale − 0.5} with
  * half_pixel_centers, else {@code o·scale}; neighbours {@code max(floor, 0)} and {@code min(ceil, in−1)};
- * the four products are summed in the reference's order.
+ * the four products are summed in the reference's order ({@link Resize}, channel vectors at a time).
  *
- * <p>int8 follows {@code ResizeBilinearInteger}: 10-bit fixed-point coordinates, 64-bit products, and
+ * <p>int8 follows {@code ResizeBilinearInteger} ({@link ResizeQ8}): 10-bit fixed-point coordinates, 64-bit products, and
  * {@code (v ± 2^19) / 2^20} with C division, i.e. ties away from zero. Input and output must share their
  * quantisation (there is no requantisation step); the coordinates are integer so both int8 modes agree.
  * Work is split by output rows.
@@ -131,19 +133,8 @@ final class ResizeBilinearCompiler {
                 int y = r % g.outH;
                 int row0 = inOffset + b * inImage + ys.lo[y] * inRow;
                 int row1 = inOffset + b * inImage + ys.hi[y] * inRow;
-                float wy0 = ys.wLo[y];
-                float wy1 = ys.wHi[y];
-                int dst = outOffset + r * g.outW * c;
-                for (int x = 0; x < g.outW; x++) {
-                    int x0 = xs.lo[x] * c;
-                    int x1 = xs.hi[x] * c;
-                    float wx0 = xs.wLo[x];
-                    float wx1 = xs.wHi[x];
-                    for (int k = 0; k < c; k++) {
-                        a[dst++] = a[row0 + x0 + k] * wy0 * wx0 + a[row1 + x0 + k] * wy1 * wx0
-                                + a[row0 + x1 + k] * wy0 * wx1 + a[row1 + x1 + k] * wy1 * wx1;
-                    }
-                }
+                Resize.bilinearRow(a, row0, row1, ys.wLo[y], ys.wHi[y], xs.lo, xs.hi, xs.wLo, xs.wHi, c, g.outW, a,
+                        outOffset + r * g.outW * c);
             }
         }
 
@@ -167,20 +158,8 @@ final class ResizeBilinearCompiler {
                 int y = r % g.outH;
                 int row0 = inOffset + b * inImage + ys.lo[y] * inRow;
                 int row1 = inOffset + b * inImage + ys.hi[y] * inRow;
-                long dy = ys.frac[y];
-                long wy0 = (1 << 10) - dy;
-                int dst = outOffset + r * g.outW * c;
-                for (int x = 0; x < g.outW; x++) {
-                    int x0 = xs.lo[x] * c;
-                    int x1 = xs.hi[x] * c;
-                    long dx = xs.frac[x];
-                    long wx0 = (1 << 10) - dx;
-                    for (int k = 0; k < c; k++) {
-                        long v = a[row0 + x0 + k] * wy0 * wx0 + a[row1 + x0 + k] * dy * wx0
-                                + a[row0 + x1 + k] * wy0 * dx + a[row1 + x1 + k] * dy * dx;
-                        a[dst++] = (byte) ((v + (v > 0 ? 1 << 19 : -(1 << 19))) / (1 << 20));
-                    }
-                }
+                ResizeQ8.bilinearRow(a, row0, row1, ys.frac[y], xs.lo, xs.hi, xs.frac, c, g.outW, a,
+                        outOffset + r * g.outW * c);
             }
         }
 

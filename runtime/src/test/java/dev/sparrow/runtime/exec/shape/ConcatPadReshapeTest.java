@@ -284,7 +284,7 @@ class ConcatPadReshapeTest {
         assertArrayEquals(expected, reshape(new int[] {2, 3}, new int[] {3, 2}, 1, new int[] {3, -1}, null));
         assertArrayEquals(expected, reshape(new int[] {2, 3}, new int[] {6}, 0, null, new int[] {-1}));
         assertArrayEquals(new float[] {0}, reshape(new int[] {1, 1}, new int[0], 0, null, new int[] {0}));
-        assertArrayEquals(expected, reshape(new int[] {2, 3}, new int[] {1, 6}, 0, null, null));
+        assertArrayEquals(new float[] {0}, reshape(new int[] {1, 1}, new int[0], 0, null, null));
     }
 
     @Test
@@ -295,8 +295,22 @@ class ConcatPadReshapeTest {
         e = assertThrows(ModelException.class,
                 () -> reshape(new int[] {2, 3}, new int[] {3, 2}, 1, new int[] {-1, -1}, null));
         assertTrue(e.getMessage().contains("more than one -1"), e.getMessage());
-        e = assertThrows(ModelException.class, () -> reshape(new int[] {2, 3}, new int[] {4, 2}, 0, null, null));
-        assertTrue(e.getMessage().contains("differ in element count"), e.getMessage());
+        e = assertThrows(ModelException.class, () -> reshape(new int[] {2, 3}, new int[] {4, 2}, 0, null, new int[] {8}));
+        assertTrue(e.getMessage().contains("requested shape [8] holds 8 elements"), e.getMessage());
+    }
+
+    /**
+     * With neither a shape input nor new_shape, TensorFlow Lite 2.6.2 and 2.21 reshape to a scalar and refuse
+     * any larger input ({@code num_input_elements != num_output_elements}), even when the output's stored
+     * shape holds as many elements: Sparrow refuses it too instead of taking the stored shape.
+     */
+    @Test
+    void reshapeWithoutAShapeIsAScalarAsInTensorFlowLite() {
+        ModelException e = assertThrows(ModelException.class,
+                () -> reshape(new int[] {2, 3}, new int[] {1, 6}, 0, null, null));
+        assertTrue(e.getMessage().contains("states no shape (no shape input, no new_shape option), which means a"
+                + " scalar, but "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" has 6 elements"), e.getMessage());
     }
 
     @Test
