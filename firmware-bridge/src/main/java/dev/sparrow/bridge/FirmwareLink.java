@@ -1,6 +1,7 @@
 package dev.sparrow.bridge;
 
 import com.fazecast.jSerialComm.SerialPort;
+import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import dev.sparrow.bridge.codec.Frame;
 import dev.sparrow.bridge.codec.FrameDecoder;
 import dev.sparrow.bridge.codec.Message;
@@ -282,8 +283,10 @@ public final class FirmwareLink implements AutoCloseable {
         SerialPort candidate;
         try {
             candidate = SerialPort.getCommPort(config.portPath());
-        } catch (RuntimeException e) {
-            recordPortError(config.portPath() + ": " + e.getMessage());
+        } catch (SerialPortInvalidPortException e) {
+            // jSerialComm refuses a path that names no file before it tries to open anything.
+            recordPortError("cannot open " + config.portPath() + ": no such device (jSerialComm "
+                    + e.getClass().getSimpleName() + ")");
             return null;
         }
         candidate.setComPortParameters(config.baudRate(), 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);

@@ -1,7 +1,8 @@
 package dev.sparrow.bridge;
 
+import dev.sparrow.testsupport.NativeBuild;
+import dev.sparrow.testsupport.Prerequisites;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,24 +19,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ArmBuildTest {
-    private static boolean armCompilerPresent() {
-        try {
-            return new ProcessBuilder("arm-none-eabi-gcc", "--version").start().waitFor() == 0;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "cortex-m0plus, -mcpu=cortex-m0plus -mthumb",
         "cortex-m4, -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
     })
     void libraryCompilesForTheMcu(String name, String cpuFlags) throws Exception {
-        if (!armCompilerPresent()) {
-            assumeTrue("true".equals(System.getenv("CI")) ? failInCi() : false,
-                    "arm-none-eabi-gcc not installed (apt package gcc-arm-none-eabi); skipping the MCU build");
-        }
+        Prerequisites.requireProgram("arm-none-eabi-gcc", "gcc-arm-none-eabi");
         Path out = NativeBuild.OUT.resolve("arm-" + name);
         Files.createDirectories(out);
         List<String> objects = new ArrayList<>();
@@ -57,9 +47,5 @@ class ArmBuildTest {
         System.out.printf("ARM %s: .text %d bytes, .data+.bss %d bytes (engine state lives in the caller's sb_link)%n", name, text, ram);
         assertTrue(text > 0 && text < 8192, name + " code size " + text);
         assertTrue(ram < 256, name + " static RAM " + ram);
-    }
-
-    private static boolean failInCi() {
-        throw new AssertionError("CI=true but arm-none-eabi-gcc is missing: install the apt package gcc-arm-none-eabi");
     }
 }

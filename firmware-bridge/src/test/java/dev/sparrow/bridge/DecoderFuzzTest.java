@@ -1,5 +1,6 @@
 package dev.sparrow.bridge;
 
+import dev.sparrow.testsupport.NativeBuild;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.sparrow.bridge;
 
+import dev.sparrow.testsupport.PtyPair;
+import dev.sparrow.testsupport.SimulatorProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,9 +35,9 @@ class FaultInjectionTest {
     void onePercentByteCorruptionNeverYieldsACorruptFrameAndDeliversEveryPlaceExactlyOnce() throws Exception {
         try (PtyPair hostSide = new PtyPair(dir, "host");
              PtyPair firmwareSide = new PtyPair(dir, "fw");
-             ImpairingRelay relay = new ImpairingRelay(hostSide.b, firmwareSide.a, 0.01, 20261205L);
-             SimulatorProcess sim = new SimulatorProcess(firmwareSide.b);
-             FirmwareLink link = new FirmwareLink(LinkConfig.of(hostSide.a.toString(), 115_200)
+             ImpairingRelay relay = new ImpairingRelay(hostSide.b(), firmwareSide.a(), 0.01, 20261205L);
+             SimulatorProcess sim = new SimulatorProcess(firmwareSide.b());
+             FirmwareLink link = new FirmwareLink(LinkConfig.of(hostSide.a().toString(), 115_200)
                      .withRetries(Duration.ofMillis(80), 30))) {
             List<Message.Odometry> odometry = new CopyOnWriteArrayList<>();
             link.addOdometryListener(odometry::add);

@@ -1,5 +1,7 @@
 package dev.sparrow.bridge;
 
+import dev.sparrow.testsupport.PtyPair;
+import dev.sparrow.testsupport.SimulatorProcess;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +34,13 @@ public final class LinkBenchmark {
 
     private static void run(Path dir, int baud) throws Exception {
         try (PtyPair pty = new PtyPair(dir, "bench" + baud);
-             SimulatorProcess sim = new SimulatorProcess(pty.b, "--baud", Integer.toString(baud));
-             FirmwareLink link = new FirmwareLink(new LinkConfig(pty.a.toString(), baud, Duration.ofMillis(200),
+             SimulatorProcess sim = new SimulatorProcess(pty.b(), "--baud", Integer.toString(baud));
+             FirmwareLink link = new FirmwareLink(new LinkConfig(pty.a().toString(), baud, Duration.ofMillis(200),
                      Duration.ofMillis(600), Duration.ofMillis(1500), Duration.ofMillis(200), 10, 16, 64,
                      "sparrow-bench"))) {
             link.start();
             if (!link.awaitState(LinkState.CONNECTED, Duration.ofSeconds(5))) {
-                throw new IllegalStateException("no handshake on " + pty.a);
+                throw new IllegalStateException("no handshake on " + pty.a());
             }
             long[] rtt = new long[ROUND_TRIPS];
             for (int i = 0; i < ROUND_TRIPS; i++) {

@@ -1,7 +1,10 @@
 package dev.sparrow.bridge;
 
+import dev.sparrow.testsupport.PtyPair;
+import dev.sparrow.testsupport.SimulatorProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparrow.bridge.codec.Message;
@@ -10,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +46,11 @@ class PtyLinkTest {
     @Test
     void handshakePlacesOdometryBatteryAndFault() throws Exception {
         PtyPair pty = closeLater(new PtyPair(dir, "link"));
-        SimulatorProcess sim = closeLater(new SimulatorProcess(pty.b));
-        FirmwareLink link = closeLater(new FirmwareLink(LinkConfig.of(pty.a.toString(), 115_200)));
+        SimulatorProcess sim = closeLater(new SimulatorProcess(pty.b()));
+        FirmwareLink link = closeLater(new FirmwareLink(LinkConfig.of(pty.a().toString(), 115_200)));
         List<Message.Odometry> odometry = new CopyOnWriteArrayList<>();
         List<Message.Battery> battery = new CopyOnWriteArrayList<>();
-        List<Message.Fault> faults = new CopyOnWriteArrayList<>();
+        BlockingQueue<Message.Fault> faults = new LinkedBlockingQueue<>();
         link.addOdometryListener(odometry::add);
         link.addBatteryListener(battery::add);
         link.addFaultListener(faults::add);
@@ -80,7 +85,12 @@ class PtyLinkTest {
 
         sim.command("fault 42 2");
         sim.awaitLine(l -> l.startsWith("DELIVERY") && l.endsWith("acked"), 3000);
-        assertEquals(List.of(new Message.Fault(faults.getFirst().timestampMs(), 42, 2, true)), faults);
+        // Listeners run on the link's event thread, so the ACK can reach the firmware before the fault
+        // reaches this list.
+        Message.Fault fault = faults.poll(3, TimeUnit.SECONDS);
+        assertNotNull(fault, "the firmware saw its FAULT acknowledged but no listener received it");
+        assertEquals(new Message.Fault(fault.timestampMs(), 42, 2, true), fault);
+        assertTrue(faults.isEmpty(), "one fault delivered once, got more: " + faults);
         LinkCounters counters = link.counters();
         assertEquals(0, counters.crcRejections());
         assertTrue(counters.framesReceived() > 20 && counters.framesSent() > 20, counters.toString());
@@ -89,8 +99,8 @@ class PtyLinkTest {
     @Test
     void heartbeatLossIsDetectedAndTheLinkRecoversWhenTheFirmwareRestarts() throws Exception {
         PtyPair pty = closeLater(new PtyPair(dir, "loss"));
-        SimulatorProcess first = closeLater(new SimulatorProcess(pty.b));
-        FirmwareLink link = closeLater(new FirmwareLink(LinkConfig.of(pty.a.toString(), 115_200)));
+        SimulatorProcess first = closeLater(new SimulatorProcess(pty.b()));
+        FirmwareLink link = closeLater(new FirmwareLink(LinkConfig.of(pty.a().toString(), 115_200)));
         List<LinkState> states = new CopyOnWriteArrayList<>();
         link.addStateListener(states::add);
         link.start();
@@ -103,7 +113,7 @@ class PtyLinkTest {
         assertTrue(detectMs >= 1400, "lost only after lostAfter (1.5 s) of silence, took " + detectMs + " ms");
         assertEquals(Delivery.Status.NOT_CONNECTED, link.sendPlace(1, 0.5f, Instant.now()).get(1, TimeUnit.SECONDS).status());
 
-        closeLater(new SimulatorProcess(pty.b));
+        closeLater(new SimulatorProcess(pty.b()));
         assertTrue(link.awaitState(LinkState.CONNECTED, Duration.ofSeconds(5)), "state is " + link.state());
         assertEquals(Delivery.Status.ACKED, link.sendPlace(2, 0.5f, Instant.now()).get(5, TimeUnit.SECONDS).status());
         Thread.sleep(100); // the event thread may still be delivering the last transition
@@ -121,7 +131,7 @@ class PtyLinkTest {
         assertTrue(link.counters().portOpenFailures() > 0);
 
         PtyPair pty = closeLater(new PtyPair(dir, "late"));
-        closeLater(new SimulatorProcess(pty.b));
+        closeLater(new SimulatorProcess(pty.b()));
         assertTrue(link.awaitState(LinkState.CONNECTED, Duration.ofSeconds(8)), "state is " + link.state());
     }
 

@@ -1,5 +1,6 @@
 package dev.sparrow.bridge;
 
+import dev.sparrow.testsupport.NativeBuild;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +64,10 @@ class SharedVectorsTest {
                 Frame frame = frames.getFirst();
                 assertArrayEquals(vector.wire(), frame.toWire(), vector.name() + " re-encoded");
                 if (frame.messageType() != null && !vector.expected().contains("MALFORMED")) {
-                    assertArrayEquals(frame.payload(), Message.decode(frame).encode(), vector.name() + " message re-encoded");
+                    Message message = Message.decode(frame);
+                    assertArrayEquals(frame.payload(), message.encode(), vector.name() + " message re-encoded");
+                    assertEquals(fieldNames(message.fields()), List.copyOf(message.values().keySet()),
+                            vector.name() + ": values() and fields() name the same fields in the same order");
                 }
             }
         }
@@ -75,5 +79,10 @@ class SharedVectorsTest {
                 NativeBuild.HOST_FLAGS, NativeBuild.FIRMWARE.resolve("test/format_fields.c"));
         String output = NativeBuild.run(List.of(program.toString(), VECTORS.toString()), 30);
         assertEquals("checked=" + vectors().size() + " failed=0", output.strip());
+    }
+
+    /** The names of a canonical "name=value name=value" line. */
+    private static List<String> fieldNames(String fields) {
+        return java.util.Arrays.stream(fields.split(" ")).filter(f -> f.contains("=")).map(f -> f.substring(0, f.indexOf('='))).toList();
     }
 }

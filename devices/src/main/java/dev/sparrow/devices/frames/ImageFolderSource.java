@@ -74,6 +74,21 @@ public final class ImageFolderSource implements FrameSource {
         return new ImageFolderSource(images, framesPerSecond, loop);
     }
 
+    /**
+     * Plays the given image files in the given order (a data set's query list, say) at {@code framesPerSecond}.
+     *
+     * @throws IllegalArgumentException when the list is empty or the rate is not a positive number
+     */
+    public static ImageFolderSource of(List<Path> files, double framesPerSecond, boolean loop) {
+        if (!(framesPerSecond > 0) || Double.isInfinite(framesPerSecond)) {
+            throw new IllegalArgumentException("frame rate must be a positive number of frames per second, got " + framesPerSecond);
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no image files to play");
+        }
+        return new ImageFolderSource(List.copyOf(files), framesPerSecond, loop);
+    }
+
     private static boolean isImageName(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");

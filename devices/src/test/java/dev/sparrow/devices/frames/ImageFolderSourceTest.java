@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.sparrow.testsupport.SharedData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,14 +223,7 @@ class ImageFolderSourceTest {
     /** The shared corridor route's first reference image, as the agent will replay it. */
     @Test
     void decodesARealRouteImage() throws Exception {
-        String shared = System.getenv("SPARROW_SHARED");
-        if (shared == null || shared.isBlank()) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI=true but SPARROW_SHARED is unset: the real-image test cannot run");
-            }
-            assumeTrue(false, "SPARROW_SHARED is unset: skipping the real corridor image");
-        }
-        Path reference = Path.of(shared, "data", "vpr", "corridor", "reference");
+        Path reference = SharedData.vpr("corridor").resolve("reference");
         Path first;
         try (Stream<Path> files = Files.list(reference)) {
             first = files.filter(p -> p.toString().endsWith(".jpg") || p.toString().endsWith(".png")).sorted().findFirst().orElseThrow();

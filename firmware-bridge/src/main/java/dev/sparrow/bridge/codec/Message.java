@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Message payloads of PROTOCOL.md, little-endian. Decoding accepts payloads longer than the
@@ -17,6 +19,12 @@ public sealed interface Message {
 
     /** Payload fields in the canonical form shared with the C test vectors. */
     String fields();
+
+    /**
+     * The same fields by the same names, as numbers, booleans and strings in layout order: for JSON
+     * (monitors, telemetry), where the canonical text form would have to be parsed again.
+     */
+    Map<String, Object> values();
 
     /** Thrown when a payload is shorter than its type's layout. */
     final class MalformedPayloadException extends Exception {
@@ -94,6 +102,15 @@ public sealed interface Message {
         return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** An insertion-ordered map of alternating names and values. */
+    private static Map<String, Object> ordered(Object... namesAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            map.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return map;
+    }
+
     int ROLE_HOST = 0;
     int ROLE_FIRMWARE = 1;
     int CAP_PLACE = 0x1;
@@ -122,6 +139,12 @@ public sealed interface Message {
                     + " session_id=" + sessionId + " peer_session_seen=" + peerSessionSeen + " heartbeat_ms=" + heartbeatMs
                     + " capabilities=" + capabilities + " software_version=" + softwareVersion;
         }
+
+        public Map<String, Object> values() {
+            return ordered("role", role, "protocol_version", protocolVersion, "max_payload", maxPayload, "session_id", sessionId,
+                    "peer_session_seen", peerSessionSeen, "heartbeat_ms", heartbeatMs, "capabilities", capabilities,
+                    "software_version", softwareVersion);
+        }
     }
 
     record Heartbeat(long sessionId, long uptimeMs) implements Message {
@@ -136,6 +159,10 @@ public sealed interface Message {
         public String fields() {
             return "session_id=" + sessionId + " uptime_ms=" + uptimeMs;
         }
+
+        public Map<String, Object> values() {
+            return ordered("session_id", sessionId, "uptime_ms", uptimeMs);
+        }
     }
 
     record Ack(int ackedSeq) implements Message {
@@ -149,6 +176,10 @@ public sealed interface Message {
 
         public String fields() {
             return "acked_seq=" + ackedSeq;
+        }
+
+        public Map<String, Object> values() {
+            return ordered("acked_seq", ackedSeq);
         }
     }
 
@@ -168,6 +199,10 @@ public sealed interface Message {
         public String fields() {
             return "nacked_seq=" + nackedSeq + " reason=" + reason;
         }
+
+        public Map<String, Object> values() {
+            return ordered("nacked_seq", nackedSeq, "reason", reason);
+        }
     }
 
     /** A recognised place: id, score (IEEE-754 binary32) and the host's capture time in µs since the epoch. */
@@ -183,6 +218,10 @@ public sealed interface Message {
         public String fields() {
             return "place_id=" + placeId + " score=" + String.format(Locale.ROOT, "%.6f", (double) score)
                     + " timestamp_us=" + Long.toUnsignedString(timestampUs);
+        }
+
+        public Map<String, Object> values() {
+            return ordered("place_id", placeId, "score", score, "timestamp_us", timestampUs);
         }
     }
 
@@ -202,6 +241,11 @@ public sealed interface Message {
             return "timestamp_ms=" + timestampMs + " x_mm=" + xMm + " y_mm=" + yMm + " heading_mrad=" + headingMrad
                     + " v_mm_s=" + vMmPerS + " omega_mrad_s=" + omegaMradPerS;
         }
+
+        public Map<String, Object> values() {
+            return ordered("timestamp_ms", timestampMs, "x_mm", xMm, "y_mm", yMm, "heading_mrad", headingMrad,
+                    "v_mm_s", vMmPerS, "omega_mrad_s", omegaMradPerS);
+        }
     }
 
     /** Battery reading; current is positive while discharging, state of charge 255 when unknown. */
@@ -219,6 +263,11 @@ public sealed interface Message {
             return "timestamp_ms=" + timestampMs + " voltage_mv=" + voltageMv + " current_ma=" + currentMa
                     + " soc_pct=" + stateOfChargePct;
         }
+
+        public Map<String, Object> values() {
+            return ordered("timestamp_ms", timestampMs, "voltage_mv", voltageMv, "current_ma", currentMa,
+                    "soc_pct", stateOfChargePct);
+        }
     }
 
     /** A fault raised or cleared; severity 0 info, 1 warning, 2 error, 3 critical. */
@@ -234,6 +283,10 @@ public sealed interface Message {
 
         public String fields() {
             return "timestamp_ms=" + timestampMs + " code=" + code + " severity=" + severity + " active=" + (active ? 1 : 0);
+        }
+
+        public Map<String, Object> values() {
+            return ordered("timestamp_ms", timestampMs, "code", code, "severity", severity, "active", active);
         }
     }
 }

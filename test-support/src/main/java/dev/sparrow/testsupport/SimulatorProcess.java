@@ -1,4 +1,4 @@
-package dev.sparrow.bridge;
+package dev.sparrow.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,13 +13,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** The C firmware simulator as a child process; keeps every line it prints. */
-final class SimulatorProcess implements AutoCloseable {
+/**
+ * The C firmware simulator ({@code firmware-bridge/firmware/sim}) as a child process on one end of a
+ * {@link PtyPair}; keeps every line it prints ({@code READY}, {@code STATE ...}, {@code PLACE id=...}, ...).
+ */
+public final class SimulatorProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new ArrayList<>();
     private final Thread drain;
 
-    SimulatorProcess(Path tty, String... options) throws Exception {
+    public SimulatorProcess(Path tty, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of(NativeBuild.simulator().toString(), tty.toString()));
         command.addAll(List.of(options));
         process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -38,19 +41,19 @@ final class SimulatorProcess implements AutoCloseable {
         awaitLine(l -> l.startsWith("READY"), 10_000);
     }
 
-    void command(String line) throws IOException {
+    public void command(String line) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
         in.flush();
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
     }
 
-    String awaitLine(Predicate<String> wanted, long timeoutMs) throws InterruptedException {
+    public String awaitLine(Predicate<String> wanted, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         synchronized (lines) {
             int seen = 0;
@@ -69,16 +72,16 @@ final class SimulatorProcess implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
 
     /** The simulator's link counters, asked for on stdin (Process.destroy() would close its stdout first). */
-    Map<String, Long> counters() throws Exception {
+    public Map<String, Long> counters() throws Exception {
         int before = lines().size();
         command("stats");
         awaitLine(l -> l.startsWith("COUNTERS ") && lines().indexOf(l) >= before, 5000);
