@@ -32,6 +32,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.port = port;
     }
 
+    /** MQTT's registered port, tried first. */
+    public static final int MQTT_PORT = 1883;
+
     /**
      * Starts on {@code preferredPort}, or on the next free port above it (up to 100 further) when it is taken.
      */

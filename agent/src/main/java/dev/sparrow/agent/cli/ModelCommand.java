@@ -1,7 +1,10 @@
 package dev.sparrow.agent.cli;
 
+import dev.sparrow.agent.Json;
+import dev.sparrow.agent.pipeline.OutputSummary;
 import dev.sparrow.runtime.check.ConformanceCheck;
 import dev.sparrow.runtime.check.ModelInputs;
+import dev.sparrow.runtime.check.ReferenceFile;
 import dev.sparrow.runtime.exec.Int8Mode;
 import dev.sparrow.runtime.exec.Interpreter;
 import dev.sparrow.runtime.model.DataType;
@@ -12,6 +15,7 @@ import dev.sparrow.runtime.reference.ReferenceProvider;
 import dev.sparrow.runtime.reference.References;
 import dev.sparrow.runtime.tflite.ModelSummary;
 import dev.sparrow.runtime.tflite.TfliteReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +43,7 @@ final class ModelCommand {
         public Integer call() throws Exception {
             ModelSummary summary = ModelSummary.of(TfliteReader.read(file));
             out().println(json ? Json.write(summary.toMap()) : summary.toText());
-            return 0;
+            return SparrowCli.DONE;
         }
     }
 
@@ -52,7 +56,8 @@ final class ModelCommand {
                 description = "raw little-endian bytes of the (single) input tensor; default: seeded random input")
         Path input;
 
-        @Option(names = "--threads", defaultValue = "1", description = "threads for one inference (default ${DEFAULT-VALUE})")
+        @Option(names = "--threads", defaultValue = "1", converter = OptionRanges.Threads.class,
+                description = "threads for one inference, 1 to the processor count (default ${DEFAULT-VALUE})")
         int threads;
 
         @Option(names = "--int8", defaultValue = "TFLITE", description = "int8 arithmetic: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
@@ -69,14 +74,7 @@ final class ModelCommand {
                 if (model.inputs().length != 1) {
                     throw new IllegalArgumentException(file + " has " + model.inputs().length + " inputs; --input feeds models with one");
                 }
-                byte[] raw = Files.readAllBytes(input);
-                Tensor t = model.input(0);
-                long expected = (long) t.elementCount() * t.type().bytes;
-                if (raw.length != expected) {
-                    throw new IllegalArgumentException(input + " has " + raw.length + " bytes; input " + t.describe()
-                            + " needs " + expected);
-                }
-                inputs = List.of(raw);
+                inputs = List.of(readInput(input, model.input(0)));
             } else {
                 inputs = ModelInputs.random(model, 42);
             }
@@ -89,7 +87,7 @@ final class ModelCommand {
                 double ms = (System.nanoTime() - t0) / 1e6;
                 List<Map<String, Object>> outputs = new ArrayList<>();
                 for (int i = 0; i < it.outputCount(); i++) {
-                    outputs.add(summarise(it, i));
+                    outputs.add(OutputSummary.of(it, i).toMap());
                 }
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("model", file.getFileName().toString());
@@ -106,47 +104,28 @@ final class ModelCommand {
                     }
                 }
             }
-            return 0;
+            return SparrowCli.DONE;
         }
 
-        private static Map<String, Object> summarise(Interpreter it, int i) {
-            Tensor t = it.outputTensor(i);
-            double[] v;
-            if (t.type() == DataType.FLOAT32) {
-                float[] f = it.outputFloats(i);
-                v = new double[f.length];
-                for (int k = 0; k < f.length; k++) {
-                    v[k] = f[k];
-                }
-            } else {
-                byte[] b = it.outputBytes(i);
-                v = new double[b.length];
-                for (int k = 0; k < b.length; k++) {
-                    v[k] = t.type() == DataType.UINT8 ? b[k] & 0xFF : b[k];
-                }
+        /**
+         * The raw bytes of {@code tensor} from {@code file}, whose size is checked before anything is read: a
+         * FIFO or device would block or never end, and a huge file would be read whole into memory.
+         */
+        private static byte[] readInput(Path file, Tensor tensor) throws IOException {
+            if (!Files.exists(file)) {
+                throw new IllegalArgumentException("--input " + file + " does not exist");
             }
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            double sum = 0;
-            int argmax = 0;
-            for (int k = 0; k < v.length; k++) {
-                min = Math.min(min, v[k]);
-                if (v[k] > max) {
-                    max = v[k];
-                    argmax = k;
-                }
-                sum += v[k];
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--input " + file + " is not a regular file (a directory, FIFO or"
+                        + " device); give a file of raw tensor bytes");
             }
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("name", t.name());
-            o.put("type", t.type().name());
-            o.put("shape", java.util.Arrays.toString(t.shape()));
-            o.put("elements", v.length);
-            o.put("min", min);
-            o.put("max", max);
-            o.put("mean", v.length == 0 ? 0 : sum / v.length);
-            o.put("argmax", argmax);
-            return o;
+            long expected = (long) tensor.elementCount() * tensor.type().bytes;
+            long size = Files.size(file);
+            if (size != expected) {
+                throw new IllegalArgumentException("--input " + file + " has " + size + " bytes; input "
+                        + tensor.describe() + " needs " + expected);
+            }
+            return Files.readAllBytes(file);
         }
     }
 
@@ -174,7 +153,8 @@ final class ModelCommand {
         @Option(names = "--seed", defaultValue = "42", description = "seed of the random inputs (default ${DEFAULT-VALUE})")
         long seed;
 
-        @Option(names = "--threads", defaultValue = "1", description = "threads Sparrow runs with (default ${DEFAULT-VALUE})")
+        @Option(names = "--threads", defaultValue = "1", converter = OptionRanges.Threads.class,
+                description = "threads Sparrow runs with, 1 to the processor count (default ${DEFAULT-VALUE})")
         int threads;
 
         @Option(names = "--json", description = "print one JSON object")
@@ -185,8 +165,11 @@ final class ModelCommand {
             ReferenceProvider provider = References.find()
                     .orElseThrow(() -> new IllegalStateException(References.unavailableMessage()));
             Model model = TfliteReader.read(file);
-            ConformanceCheck.Result r = ConformanceCheck.run(model, file, referenceModel != null ? referenceModel : file,
-                    provider, int8Mode, reference != null ? reference : ConformanceCheck.defaultReference(int8Mode), threads, seed);
+            ConformanceCheck.Result r;
+            try (ReferenceFile twin = ReferenceFile.of(model, file)) {
+                r = ConformanceCheck.run(model, file, referenceModel != null ? referenceModel : twin.path(), provider,
+                        int8Mode, reference != null ? reference : ConformanceCheck.defaultReference(int8Mode), threads, seed);
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", r.model());
             out.put("outputs", r.outputs());

@@ -29,13 +29,13 @@ final class Progress implements ProgressListener {
 
     /** Progress on {@code err}, drawn as a bar when the process's stderr is a terminal. */
     static Progress on(PrintWriter err) {
-        return new Progress(err, stderrIsTerminal());
+        return new Progress(err, isTerminal(2));
     }
 
-    /** True when file descriptor 2 is a terminal (Linux: its /proc link names a tty or pseudo-terminal). */
-    static boolean stderrIsTerminal() {
+    /** True when file descriptor {@code fd} is a terminal (Linux: its /proc link names a tty or pseudo-terminal). */
+    static boolean isTerminal(int fd) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (Exception e) {
             return false;

@@ -1,6 +1,9 @@
 package dev.sparrow.agent.cli;
 
+import dev.sparrow.agent.Json;
+import dev.sparrow.snn.data.OutputFiles;
 import dev.sparrow.snn.data.SplitData;
+import dev.sparrow.snn.data.TrainedOn;
 import dev.sparrow.snn.data.VprDataset;
 import dev.sparrow.snn.eval.Plots;
 import dev.sparrow.snn.eval.PrCurve;
@@ -12,10 +15,8 @@ import dev.sparrow.snn.eval.VprMetrics;
 import dev.sparrow.snn.eval.VprReport;
 import dev.sparrow.snn.net.Ensemble;
 import dev.sparrow.snn.net.ModularNetwork;
-import dev.sparrow.snn.net.ProgressListener;
 import dev.sparrow.snn.net.SimulationMode;
 import dev.sparrow.snn.net.SnnConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,34 +42,43 @@ public final class SnnCommand {
     static final class Train extends Verb {
         @Option(names = "--data", required = true, description = "Data set folder (corridor or Nordland layout).")
         Path data;
-        @Option(names = "--places", required = true, description = "Number of places to use (from the start of the route).")
+        @Option(names = "--places", required = true, converter = OptionRanges.PlaceCount.class,
+                description = "Number of places to use (from the start of the route), at least 2.")
         int places;
-        @Option(names = "--every", defaultValue = "1", description = "Use every K-th place (default ${DEFAULT-VALUE}); pass the same to eval.")
+        @Option(names = "--every", defaultValue = "1", converter = OptionRanges.Count.class,
+                description = "Use every K-th place (default ${DEFAULT-VALUE}); pass the same to eval.")
         int every;
-        @Option(names = "--places-per-module", description = "Places per module (default: VPRSNN's 25).")
+        @Option(names = "--places-per-module", converter = OptionRanges.Count.class, description = "Places per module (default: VPRSNN's 25).")
         Integer placesPerModule;
-        @Option(names = "--neurons-per-module", description = "Excitatory neurons per module (default: VPRSNN's 400).")
+        @Option(names = "--neurons-per-module", converter = OptionRanges.Count.class, description = "Excitatory neurons per module (default: VPRSNN's 400).")
         Integer neuronsPerModule;
         @Option(names = "--seed", description = "Random seed (default: the network's default).")
         Long seed;
-        @Option(names = "--epochs", description = "Training epochs (default: the network's default).")
+        @Option(names = "--epochs", converter = OptionRanges.Count.class, description = "Training epochs (default: the network's default).")
         Integer epochs;
-        @Option(names = "--epoch-step", defaultValue = "10", description = "The calibration picks the epochs too, as "
+        @Option(names = "--epoch-step", defaultValue = "10", converter = OptionRanges.CountOrZero.class, description = "The calibration picks the epochs too, as "
                 + "VPRSNN's does: snapshot at every multiple of this (and at --epochs), keep the best on the calibration "
                 + "queries (default ${DEFAULT-VALUE}; 0 = train exactly --epochs).")
         int epochStep;
-        @Option(names = "--members", defaultValue = "1", description = "Ensemble members with seeds seed, seed+10, ... (default ${DEFAULT-VALUE}).")
+        @Option(names = "--members", defaultValue = "1", converter = OptionRanges.Count.class, description = "Ensemble members with seeds seed, seed+10, ... (default ${DEFAULT-VALUE}).")
         int members;
         @Option(names = "--mode", description = "Simulation: ${COMPLETION-CANDIDATES} (default: the network's default).")
         SimulationMode mode;
-        @Option(names = "--threads", description = "Worker threads (default: the network's default).")
+        @Option(names = "--threads", converter = OptionRanges.Threads.class,
+                description = "Worker threads, 1 to the processor count (default: all processors).")
         Integer threads;
         @Option(names = "--out", required = true, description = "Model file to write.")
         Path out;
 
         @Override
         public Integer call() throws Exception {
+            Ensemble.checkWritable(out);
             SplitData split = SplitData.load(data, places, every);
+            if (split.calibrationQueries().length == 0) {
+                // Without calibration queries the threshold and epochs are picked from nothing.
+                throw new IllegalArgumentException("--places " + places + ": no query of " + data + " matches only its "
+                        + split.split().calibrationPlaces() + " calibration place(s); use more places");
+            }
             SnnConfig cfg = config(SnnConfig.defaults());
             err().printf(Locale.ROOT, "training on %d places (%d calibration, %d test), %d calibration queries, %s%n",
                     split.split().places(), split.split().calibrationPlaces(), split.split().testPlaces(),
@@ -88,10 +98,11 @@ public final class SnnCommand {
                             c.recognised(), c.queries(), c.epochs() == member.config().epochs() ? " (kept)" : "");
                 }
             }
+            TrainedOn trainedOn = TrainedOn.of(data.toString(), split.dataset(), every);
             if (members > 1) {
-                Ensemble.of(trained).save(out);
+                Ensemble.of(trained).withTrainedOn(trainedOn).save(out);
             } else {
-                trained.get(0).save(out);
+                trained.get(0).save(out, trainedOn);
             }
             err().printf(Locale.ROOT, "wrote %s in %.1f s; evaluate with: sparrow snn eval --model %s --data %s --every %d%n",
                     out, (System.nanoTime() - t0) / 1e9, out, data, every);
@@ -129,9 +140,11 @@ public final class SnnCommand {
         List<Path> models;
         @Option(names = "--data", required = true, description = "Data set folder (corridor or Nordland layout).")
         Path data;
-        @Option(names = "--every", defaultValue = "1", description = "Same stride as in training (default ${DEFAULT-VALUE}).")
+        @Option(names = "--every", defaultValue = "1", converter = OptionRanges.Count.class,
+                description = "Same stride as in training (default ${DEFAULT-VALUE}).")
         int every;
-        @Option(names = "--sequence", defaultValue = "1", description = "Sequence-matching length L (default ${DEFAULT-VALUE} = single frame).")
+        @Option(names = "--sequence", defaultValue = "1", converter = OptionRanges.Count.class,
+                description = "Sequence-matching length L, at most the test places (default ${DEFAULT-VALUE} = single frame).")
         int sequence;
         @Option(names = "--json", description = "Print one JSON object on stdout.")
         boolean json;
@@ -142,19 +155,27 @@ public final class SnnCommand {
         @Option(names = "--int8-weights", description = "Query with weights quantised to int8 (per neuron, symmetric): "
                 + "≈ 2.5× less memory; compare its R@1 with a float run.")
         boolean int8Weights;
-        @Option(names = "--prefilter", defaultValue = "0", description = "Simulate only the K modules per member with the "
+        @Option(names = "--prefilter", defaultValue = "0", converter = OptionRanges.CountOrZero.class, description = "Simulate only the K modules per member with the "
                 + "highest pre-score (expected drive through the weights against each neuron's threshold, no simulation); "
                 + "the other modules' places "
                 + "score 0. Faster but approximate; 0 = every module, exact (default ${DEFAULT-VALUE}).")
         int prefilter;
+        @Option(names = "--force", description = "Evaluate even when a model was trained on other data than --data "
+                + "(another route, stride or reference images), e.g. for cross-route tests.")
+        boolean force;
 
         @Override
         public Integer call() throws Exception {
             List<ModularNetwork> members = new ArrayList<>();
+            Map<Path, TrainedOn> trainedOn = new LinkedHashMap<>();
             for (Path m : models) {
-                for (ModularNetwork n : Ensemble.read(m).members()) {
+                Ensemble ensemble = Ensemble.read(m);
+                for (ModularNetwork n : ensemble.members()) {
                     members.add(int8Weights ? n.withInt8Weights() : n);
                 }
+                ensemble.trainedOn().ifPresentOrElse(t -> trainedOn.put(m, t), () -> err().println("note: " + m
+                        + " records no training data (written before format 2); its pairing with " + data
+                        + " is not checked"));
             }
             int places = members.getFirst().places();
             for (ModularNetwork n : members) {
@@ -163,10 +184,20 @@ public final class SnnCommand {
                             + " vs " + n.places());
                 }
             }
-            if (prefilter < 0) {
-                throw new IllegalArgumentException("--prefilter must be >= 0 (0 = all modules), got " + prefilter);
-            }
+            // The plots are written last: a folder they cannot go to must fail before the evaluation, not after it.
+            Path plotDir = plots != null ? plots : parentOf(models.getFirst());
+            String stem = stem(models.getFirst());
+            Path prPng = plotDir.resolve(stem + "-pr.png");
+            Path simPng = plotDir.resolve(stem + "-similarity.png");
+            OutputFiles.checkWritable(prPng, "a plot");
+            OutputFiles.checkWritable(simPng, "a plot");
             SplitData split = SplitData.load(data, places, every);
+            checkPairing(trainedOn, TrainedOn.of(data.toString(), split.dataset(), every));
+            if (sequence > split.split().testPlaces()) {
+                // SequenceMatcher cannot look further back than the route is long: it would compute less than L.
+                throw new IllegalArgumentException("--sequence " + sequence + " is longer than the "
+                        + split.split().testPlaces() + " test places of " + data);
+            }
             int[][] truth = split.testMatches();
             List<float[][]> memberScores = new ArrayList<>();
             Progress progress = Progress.on(err());
@@ -224,10 +255,6 @@ public final class SnnCommand {
                 curves.put("SNN + seq L=" + sequence, seq.pr());
                 curves.put("SAD + seq L=" + sequence, sadSeq.pr());
             }
-            Path plotDir = plots != null ? plots : parentOf(models.getFirst());
-            String stem = stem(models.getFirst());
-            Path prPng = plotDir.resolve(stem + "-pr.png");
-            Path simPng = plotDir.resolve(stem + "-similarity.png");
             Plots.prCurves(prPng, curves);
             Plots.similarity(simPng, snn, truth);
             out.put("pr_plot", prPng.toString());
@@ -251,6 +278,32 @@ public final class SnnCommand {
             return SparrowCli.DONE;
         }
 
+        /**
+         * Refuses models trained on other images than the ones evaluated, or on different ones from each other,
+         * naming both sides; with --force only says so.
+         */
+        private void checkPairing(Map<Path, TrainedOn> trainedOn, TrainedOn evaluated) {
+            Map.Entry<Path, TrainedOn> first = null;
+            for (Map.Entry<Path, TrainedOn> e : trainedOn.entrySet()) {
+                String mismatch = null;
+                if (first != null && !e.getValue().sameImages(first.getValue())) {
+                    mismatch = e.getKey() + " was trained on " + e.getValue().describe() + " but " + first.getKey()
+                            + " on " + first.getValue().describe();
+                } else if (!e.getValue().sameImages(evaluated)) {
+                    mismatch = e.getKey() + " was trained on " + e.getValue().describe() + " but --data selects "
+                            + evaluated.describe();
+                }
+                if (mismatch != null) {
+                    if (!force) {
+                        throw new IllegalArgumentException(mismatch + "; pass the training's --data and --every,"
+                                + " or --force to evaluate anyway");
+                    }
+                    err().println("note: " + mismatch + "; evaluating anyway (--force)");
+                }
+                first = first == null ? e : first;
+            }
+        }
+
         private static VprReport report(List<float[][]> members, float[][] sad, int[][] truth) {
             return VprReport.compute(members, sad, truth, VprReport.SEQUENCE_LENGTHS, 42);
         }
@@ -263,9 +316,11 @@ public final class SnnCommand {
         Path from;
         @Option(names = "--out", required = true, description = "New folder to write (must not exist or be empty).")
         Path out;
-        @Option(names = "--places", defaultValue = "0", description = "Keep at most N places (0 = all).")
+        @Option(names = "--places", defaultValue = "0", converter = OptionRanges.CountOrZero.class,
+                description = "Keep at most N places (0 = all).")
         int places;
-        @Option(names = "--every", defaultValue = "1", description = "Keep every K-th place and query (default ${DEFAULT-VALUE}).")
+        @Option(names = "--every", defaultValue = "1", converter = OptionRanges.Count.class,
+                description = "Keep every K-th place and query (default ${DEFAULT-VALUE}).")
         int every;
         @Option(names = "--json", description = "Print one JSON object on stdout.")
         boolean json;

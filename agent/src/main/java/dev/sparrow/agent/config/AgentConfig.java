@@ -1,5 +1,6 @@
 package dev.sparrow.agent.config;
 
+import dev.sparrow.agent.pipeline.FrameModel;
 import dev.sparrow.agent.telemetry.Topics;
 import java.nio.file.Path;
 
@@ -8,11 +9,12 @@ import java.nio.file.Path;
  * Keys are snake_case; relative paths are relative to the configuration file's folder. Each record checks its
  * own values and names the offending key; {@link ConfigLoader} adds the path of the section.
  *
- * @param recognizer place recognition (an SNN network or ensemble)
+ * @param recognizer place recognition (an SNN network or ensemble); optional when there is a model
+ * @param model      a TensorFlow Lite model run on every frame; optional when there is a recogniser
  * @param gpio       status LED, pause button and I2C sensor; absent on a robot without them
  * @param firmware   the serial link to the robot's microcontroller; absent without one
  */
-public record AgentConfig(String robotId, Source source, Recognizer recognizer, Mqtt mqtt,
+public record AgentConfig(String robotId, Source source, Recognizer recognizer, Model model, Mqtt mqtt,
                           Outbox outbox, Double metricsIntervalS, Gpio gpio, Firmware firmware) {
     public AgentConfig {
         if (robotId == null) {
@@ -24,8 +26,9 @@ public record AgentConfig(String robotId, Source source, Recognizer recognizer, 
         if (source == null) {
             throw new ConfigValueException("source", "missing: where frames come from (type: folder or raw)");
         }
-        if (recognizer == null) {
-            throw new ConfigValueException("recognizer", "missing: the place recogniser (network: FILE.snn)");
+        if (recognizer == null && model == null) {
+            throw new ConfigValueException("recognizer", "missing: a place recogniser (network: FILE.snn), a model "
+                    + "(model: {file: FILE.tflite}), or both");
         }
         mqtt = mqtt != null ? mqtt : new Mqtt(null, null, null, null, null, null, null);
         outbox = outbox != null ? outbox : new Outbox(null, null);
@@ -89,6 +92,25 @@ public record AgentConfig(String robotId, Source source, Recognizer recognizer, 
             if (sequence < 1 || sequence > 100) {
                 throw new ConfigValueException("sequence", sequence + " outside 1..100");
             }
+        }
+    }
+
+    /**
+     * @param file       a {@code .tflite} file with one image input [1, height, width, 1 or 3]
+     * @param threads    threads for one inference
+     * @param inputRange what a float input expects: {@code unit} (0..1) or {@code symmetric} (-1..1)
+     */
+    public record Model(Path file, Integer threads, FrameModel.InputRange inputRange) {
+        public Model {
+            if (file == null) {
+                throw new ConfigValueException("file", "missing: the .tflite file");
+            }
+            threads = threads != null ? threads : 1;
+            if (threads < 1 || threads > Runtime.getRuntime().availableProcessors()) {
+                throw new ConfigValueException("threads", threads + " outside 1.." + Runtime.getRuntime().availableProcessors()
+                        + " (this machine's processors)");
+            }
+            inputRange = inputRange != null ? inputRange : FrameModel.InputRange.unit;
         }
     }
 

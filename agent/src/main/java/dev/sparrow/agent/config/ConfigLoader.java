@@ -1,5 +1,6 @@
 package dev.sparrow.agent.config;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -28,6 +29,7 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
@@ -89,11 +91,13 @@ public final class ConfigLoader {
                 s.width(), s.height(), s.format());
         AgentConfig.Recognizer recognizer = c.recognizer() == null ? null
                 : new AgentConfig.Recognizer(against(base, c.recognizer().network()), c.recognizer().sequence());
+        AgentConfig.Model model = c.model() == null ? null
+                : new AgentConfig.Model(against(base, c.model().file()), c.model().threads(), c.model().inputRange());
         AgentConfig.Mqtt m = c.mqtt();
         AgentConfig.Mqtt mqtt = new AgentConfig.Mqtt(m.uri(), m.clientId(), against(base, m.caFile()), m.username(),
                 against(base, m.passwordFile()), m.passwordEnv(), m.keepaliveS());
         Path outboxDir = c.outbox().dir() != null ? against(base, c.outbox().dir()) : base.resolve("outbox");
-        return new AgentConfig(c.robotId(), source, recognizer, mqtt,
+        return new AgentConfig(c.robotId(), source, recognizer, model, mqtt,
                 new AgentConfig.Outbox(outboxDir, c.outbox().maxMb()), c.metricsIntervalS(), c.gpio(), c.firmware());
     }
 

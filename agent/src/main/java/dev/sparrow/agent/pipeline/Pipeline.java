@@ -29,9 +29,17 @@ public final class Pipeline implements AgentControl, AutoCloseable {
         PlaceRecognizer load() throws Exception;
     }
 
+    /** Loads the frame model (again, on {@code reload}). */
+    public interface ModelLoader {
+        FrameModel load() throws Exception;
+    }
+
     private final FrameSource source;
     private final boolean live;
-    private final RecognizerLoader loader;
+    private final RecognizerLoader recognizerLoader;
+    private final ModelLoader modelLoader;
+    /** Held while a frame is processed and while {@code reload} swaps the stages, so a model is never closed in use. */
+    private final Object stages = new Object();
     private final List<ResultSink> sinks;
     private final BooleanSupplier sinksHaveRoom;
     private final Consumer<String> log;
@@ -40,7 +48,8 @@ public final class Pipeline implements AgentControl, AutoCloseable {
     private final Object pause = new Object();
     private final Thread sourceThread;
     private final Thread worker;
-    private volatile PlaceRecognizer recognizer;
+    private PlaceRecognizer recognizer;
+    private FrameModel model;
     private volatile double rate;
     private volatile boolean paused;
     private volatile boolean stopping;
@@ -52,13 +61,21 @@ public final class Pipeline implements AgentControl, AutoCloseable {
      * @param sinksHaveRoom false while a sink cannot take more results; frames are dropped meanwhile
      * @param log           one line per event worth a human's attention (a sink that failed, a reload)
      */
-    public Pipeline(FrameSource source, boolean live, double rate, RecognizerLoader loader, List<ResultSink> sinks,
-                    BooleanSupplier sinksHaveRoom, Consumer<String> log) throws Exception {
+    public Pipeline(FrameSource source, boolean live, double rate, RecognizerLoader recognizerLoader,
+                    ModelLoader modelLoader, List<ResultSink> sinks, BooleanSupplier sinksHaveRoom,
+                    Consumer<String> log) throws Exception {
         this.source = source;
         this.live = live;
         this.rate = rate;
-        this.loader = loader;
-        this.recognizer = loader.load();
+        this.recognizerLoader = recognizerLoader;
+        this.modelLoader = modelLoader;
+        this.recognizer = recognizerLoader == null ? null : recognizerLoader.load();
+        try {
+            this.model = modelLoader == null ? null : modelLoader.load();
+        } catch (Exception | Error e) {
+            this.recognizer = null;
+            throw e;
+        }
         this.sinks = List.copyOf(sinks);
         this.sinksHaveRoom = sinksHaveRoom;
         this.log = log;
@@ -88,6 +105,11 @@ public final class Pipeline implements AgentControl, AutoCloseable {
         return rate;
     }
 
+    /** False once the source has ended and every frame taken is processed (or the pipeline failed or closed). */
+    public boolean running() {
+        return worker.isAlive();
+    }
+
     /** Waits until the source has ended and every frame taken is processed (or {@link #close} was called). */
     public void awaitEnd() throws InterruptedException {
         worker.join();
@@ -113,9 +135,24 @@ public final class Pipeline implements AgentControl, AutoCloseable {
 
     @Override
     public void reload() throws Exception {
-        PlaceRecognizer fresh = loader.load();
-        recognizer = fresh;
-        log.accept("recogniser reloaded (" + fresh.places() + " places, L = " + fresh.sequenceLength() + ")");
+        PlaceRecognizer freshRecognizer = recognizerLoader == null ? null : recognizerLoader.load();
+        FrameModel freshModel = modelLoader == null ? null : modelLoader.load();
+        FrameModel old;
+        synchronized (stages) {
+            recognizer = freshRecognizer;
+            old = model;
+            model = freshModel;
+        }
+        if (old != null) {
+            old.close();
+        }
+        if (freshRecognizer != null) {
+            log.accept("recogniser reloaded (" + freshRecognizer.places() + " places, L = "
+                    + freshRecognizer.sequenceLength() + ")");
+        }
+        if (freshModel != null) {
+            log.accept("model reloaded (" + freshModel.file() + ")");
+        }
     }
 
     @Override
@@ -135,6 +172,11 @@ public final class Pipeline implements AgentControl, AutoCloseable {
         sourceThread.join(5000);
         worker.join(30_000);
         source.close();
+        synchronized (stages) {
+            if (model != null) {
+                model.close();
+            }
+        }
     }
 
     private void takeFrames() {
@@ -168,7 +210,8 @@ public final class Pipeline implements AgentControl, AutoCloseable {
             }
         } catch (InterruptedException e) {
             // stopping
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // An Error here would otherwise end the thread with a stack trace and the pipeline as if done.
             failure = e;
             log.accept("frame source failed: " + e.getMessage());
         } finally {
@@ -186,9 +229,14 @@ public final class Pipeline implements AgentControl, AutoCloseable {
                     }
                     continue;
                 }
-                PlaceRecognizer.Recognition r = recognizer.recognise(grey(frame));
+                PlaceRecognizer.Recognition r;
+                FrameModel.Inference inference;
+                synchronized (stages) {
+                    r = recognizer == null ? null : recognizer.recognise(grey(frame));
+                    inference = model == null ? null : model.infer(frame);
+                }
                 long latency = System.nanoTime() - frame.captureNanos();
-                FrameResult result = new FrameResult(frame.sequence(), r, latency);
+                FrameResult result = new FrameResult(frame.sequence(), r, inference, latency);
                 for (ResultSink sink : sinks) {
                     try {
                         sink.accept(result);
@@ -200,7 +248,7 @@ public final class Pipeline implements AgentControl, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure = e;
             log.accept("recogniser failed: " + e.getMessage());
         }

@@ -57,8 +57,8 @@ public final class PipelineMetrics {
         return s;
     }
 
-    /** Nearest-rank percentile; NaN when the interval had no result. */
-    private static double percentileMs(long[] sorted, double p) {
+    /** Nearest-rank percentile of sorted nanoseconds, in milliseconds; NaN for none. */
+    public static double percentileMs(long[] sorted, double p) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Home Assistant's device-based MQTT discovery for one robot: a retained config on
- * {@code homeassistant/device/sparrow_<id>/config} declaring the robot as a device with sensors read from its
+ * {@code homeassistant/device/<id>/config} declaring the robot as a device with sensors read from its
  * {@code place} and {@code metrics} topics and pause/resume buttons, its availability bound to {@code status}.
  * Re-announced on every connect and whenever Home Assistant says {@code online} on {@code homeassistant/status}
  * (it forgets non-retained state when it restarts).

@@ -28,8 +28,11 @@ import java.util.zip.CRC32C;
  *
  * <p>Segment file {@code <first id, 20 digits>.outbox}: the line {@code SPARROW-OUTBOX 1\n}, then records
  * {@code [u32 length][u32 crc32c][u64 id][u8 qos][u16 topic length][topic utf-8][payload]} (big-endian; length
- * and CRC cover everything after the CRC). A torn record at a segment's end (a crash mid-write) ends that
- * segment's replay.
+ * and CRC cover everything after the CRC). A record with qos {@value #ACK_MARK} and no topic or payload says
+ * "message {@code id} was acknowledged", so a restart does not send it again while its segment still holds
+ * others (written, not forced: losing one costs a duplicate, never a loss). A torn record at a segment's end
+ * (a crash mid-write) ends that segment's replay, a record failing its CRC is skipped; both are reported in
+ * {@link #damage()}.
  */
 public final class Outbox implements AutoCloseable {
     static final byte[] MAGIC = "SPARROW-OUTBOX 1\n".getBytes(StandardCharsets.US_ASCII);
@@ -37,6 +40,7 @@ public final class Outbox implements AutoCloseable {
     private static final long SEGMENT_BYTES = 4L << 20;
     private static final int RECORD_HEADER = 4 + 4;
     private static final int RECORD_FIXED = 8 + 1 + 2;
+    static final int ACK_MARK = 0xff;
 
     /** One message; {@code id} orders the outbox. */
     public record Message(long id, String topic, byte[] payload, int qos, boolean durable) {
@@ -79,6 +83,7 @@ public final class Outbox implements AutoCloseable {
     private long droppedMessages;
     private long generation;
     private final int replayed;
+    private final List<String> damage = new ArrayList<>();
     private boolean closed;
 
     private Outbox(Path dir, long maxBytes) throws IOException {
@@ -91,6 +96,14 @@ public final class Outbox implements AutoCloseable {
         }
         for (Path file : files) {
             replay(file);
+        }
+        // only now: an acknowledgement in a later segment can empty an earlier one
+        for (Iterator<Segment> it = closedSegments.iterator(); it.hasNext(); ) {
+            Segment segment = it.next();
+            if (segment.live == 0) {
+                Files.deleteIfExists(segment.file);
+                it.remove();
+            }
         }
         replayed = pending.size();
     }
@@ -106,6 +119,11 @@ public final class Outbox implements AutoCloseable {
     /** Durable messages found on disk at open. */
     public int replayed() {
         return replayed;
+    }
+
+    /** What was wrong with the segments found at open (torn or corrupt records), one line each. */
+    public List<String> damage() {
+        return List.copyOf(damage);
     }
 
     /** Appends a message; a durable one is written to its segment (forced before it is sent). */
@@ -171,9 +189,13 @@ public final class Outbox implements AutoCloseable {
             return;
         }
         bytes -= e.message.bytes();
-        if (e.segment != null && --e.segment.live == 0 && e.segment != current) {
-            closedSegments.remove(e.segment);
-            Files.deleteIfExists(e.segment.file);
+        if (e.segment != null) {
+            if (--e.segment.live == 0 && e.segment != current) {
+                closedSegments.remove(e.segment);
+                Files.deleteIfExists(e.segment.file);
+            } else {
+                write(writable(), new Message(id, "", new byte[0], ACK_MARK, true));
+            }
         }
         notifyAll();
     }
@@ -307,22 +329,38 @@ public final class Outbox implements AutoCloseable {
         }
         in.position(MAGIC.length);
         Segment segment = new Segment(file);
-        while (in.remaining() >= RECORD_HEADER) {
+        while (in.remaining() > 0) {
+            int offset = in.position();
+            if (in.remaining() < RECORD_HEADER) {
+                damage.add(file + ": torn record at byte " + offset + " (" + in.remaining() + " bytes, a write cut short); ignored");
+                break;
+            }
             int length = in.getInt();
             int crc = in.getInt();
             if (length < RECORD_FIXED || length > in.remaining()) {
+                damage.add(file + ": record at byte " + offset + " declares " + length + " bytes, "
+                        + in.remaining() + " remain (a write cut short); the rest of the segment is ignored");
                 break;
             }
             CRC32C check = new CRC32C();
             check.update(data, in.position(), length);
-            if ((int) check.getValue() != crc) {
-                break;
+            int topicLength = Short.toUnsignedInt(in.getShort(in.position() + 8 + 1));
+            if ((int) check.getValue() != crc || topicLength > length - RECORD_FIXED) {
+                // the length is plausible, so the next record starts after this one: skip only the damaged one
+                damage.add(file + ": record at byte " + offset + " fails its CRC32C; skipped");
+                in.position(in.position() + length);
+                continue;
             }
             long id = in.getLong();
-            int qos = in.get();
-            int topicLength = Short.toUnsignedInt(in.getShort());
-            if (topicLength > length - RECORD_FIXED) {
-                break;
+            int qos = Byte.toUnsignedInt(in.get());
+            in.getShort();
+            if (qos == ACK_MARK) {
+                Entry acknowledged = pending.remove(id);
+                if (acknowledged != null) {
+                    bytes -= acknowledged.message.bytes();
+                    acknowledged.segment.live--;
+                }
+                continue;
             }
             String topic = new String(data, in.position(), topicLength, StandardCharsets.UTF_8);
             in.position(in.position() + topicLength);
@@ -334,10 +372,6 @@ public final class Outbox implements AutoCloseable {
             segment.live++;
             nextId = Math.max(nextId, id + 1);
         }
-        if (segment.live == 0) {
-            Files.deleteIfExists(file);
-        } else {
-            closedSegments.add(segment);
-        }
+        closedSegments.add(segment);
     }
 }

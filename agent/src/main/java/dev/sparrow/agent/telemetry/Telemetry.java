@@ -1,6 +1,6 @@
 package dev.sparrow.agent.telemetry;
 
-import dev.sparrow.agent.cli.Json;
+import dev.sparrow.agent.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -109,6 +109,11 @@ public final class Telemetry implements AutoCloseable {
     /** Stores the event durably; it is published in order and kept until the broker acknowledges it. */
     public void place(PlaceEvent event) throws IOException {
         outbox.append(topics.place(), Json.write(event).getBytes(StandardCharsets.UTF_8), 1, true);
+    }
+
+    /** Stores the frame model's result durably, as a place event: a result is never dropped. */
+    public void inference(Map<String, Object> result) throws IOException {
+        outbox.append(topics.inference(), Json.write(result).getBytes(StandardCharsets.UTF_8), 1, true);
     }
 
     /** Queues metrics (QoS 0; the oldest are dropped first when the outbox is full). */

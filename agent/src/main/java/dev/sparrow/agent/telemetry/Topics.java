@@ -34,6 +34,11 @@ public record Topics(String robotId) {
         return under("place");
     }
 
+    /** QoS 1 results of the frame model (a summary of each output tensor). */
+    public String inference() {
+        return under("inference");
+    }
+
     /** Periodic metrics. */
     public String metrics() {
         return under("metrics");
@@ -59,8 +64,12 @@ public record Topics(String robotId) {
         return under("robot/" + kind);
     }
 
-    /** Home Assistant device-based discovery for this robot. */
+    /**
+     * Home Assistant device-based discovery for this robot. The node level is the bare robot id so that a
+     * broker ACL can grant it with {@code homeassistant/+/%u/#} (mosquitto substitutes {@code %u} only as a
+     * whole topic level).
+     */
     public String homeAssistantDiscovery() {
-        return "homeassistant/device/sparrow_" + robotId + "/config";
+        return "homeassistant/device/" + robotId + "/config";
     }
 }

@@ -1,4 +1,4 @@
-package dev.sparrow.agent.cli;
+package dev.sparrow.agent;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
