@@ -35,7 +35,7 @@ class Float32OpsConformanceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"conv2d", "depthwise", "fullyConnected", "pools", "mean", "binary", "unary", "softmax",
-        "layout", "resize"})
+        "layout", "resize", "blazeBlocks"})
     void conformsToTfliteBuiltins(String name, byte[] model) throws Exception {
         GeneratedModelCheck.assertConforms(name, model, dir);
     }
@@ -116,6 +116,53 @@ class Float32OpsConformanceTest {
         int b = m.constantFloats("bias", new int[] {cout}, floats(r, cout, 1));
         int y = m.tensor("y", Type.FLOAT32, new int[] {1, h, w, cout}, null);
         m.op(Op.CONV_2D, Options.conv2d(Padding.VALID, 1, 1, Act.RELU6, 1, 1), new int[] {x, filter, b}, y);
+        m.output(y);
+        return Arguments.of(name, m.build());
+    }
+
+    /**
+     * BlazeFace's residual blocks, which Sparrow's graph fusion turns into one convolution: depthwise 3×3, 1×1
+     * convolution to more channels, plus the block's input widened by a zero PAD of the channels (after a 2×2
+     * max pool when the block halves the size), then RELU or PRELU.
+     */
+    static Stream<Arguments> blazeBlocks() {
+        return Stream.of(blazeBlock(9, 11, 20, 28, 1, false), blazeBlock(10, 13, 24, 45, 2, true),
+                blazeBlock(7, 5, 16, 32, 1, true));
+    }
+
+    private static Arguments blazeBlock(int h, int w, int cin, int cout, int stride, boolean prelu) {
+        String name = "BlazeFace block " + h + "x" + w + "x" + cin + " to " + cout + " s" + stride
+                + (prelu ? " PRELU" : " RELU");
+        SplittableRandom r = Shapes.random(name);
+        TfliteModelWriter m = new TfliteModelWriter();
+        int x = m.input("x", Type.FLOAT32, new int[] {1, h, w, cin}, null);
+        int oh = outSize(Padding.SAME, h, 3, stride, 1);
+        int ow = outSize(Padding.SAME, w, 3, stride, 1);
+        int dw = m.tensor("dw", Type.FLOAT32, new int[] {1, oh, ow, cin}, null);
+        m.op(Op.DEPTHWISE_CONV_2D, Options.depthwise(Padding.SAME, stride, stride, 1, Act.NONE, 1, 1),
+                new int[] {x, m.constantFloats("dw_filter", new int[] {1, 3, 3, cin}, floats(r, 9 * cin, 1)),
+                    m.constantFloats("dw_bias", new int[] {cin}, floats(r, cin, 1))}, dw);
+        int pw = m.tensor("pw", Type.FLOAT32, new int[] {1, oh, ow, cout}, null);
+        m.op(Op.CONV_2D, Options.conv2d(Padding.VALID, 1, 1, Act.NONE, 1, 1),
+                new int[] {dw, m.constantFloats("pw_filter", new int[] {cout, 1, 1, cin}, floats(r, cout * cin, 1)),
+                    m.constantFloats("pw_bias", new int[] {cout}, floats(r, cout, 1))}, pw);
+        int shortcut = x;
+        if (stride == 2) {
+            shortcut = m.tensor("pooled", Type.FLOAT32, new int[] {1, oh, ow, cin}, null);
+            m.op(Op.MAX_POOL_2D, Options.pool(Padding.SAME, 2, 2, 2, 2, Act.NONE), new int[] {x}, shortcut);
+        }
+        int wide = m.tensor("wide", Type.FLOAT32, new int[] {1, oh, ow, cout}, null);
+        m.op(Op.PAD, Options.NONE, new int[] {shortcut, m.constantInts("paddings", new int[] {4, 2}, null,
+                0, 0, 0, 0, 0, 0, 0, cout - cin)}, wide);
+        int sum = m.tensor("sum", Type.FLOAT32, new int[] {1, oh, ow, cout}, null);
+        m.op(Op.ADD, Options.add(Act.NONE), new int[] {wide, pw}, sum);
+        int y = m.tensor("y", Type.FLOAT32, new int[] {1, oh, ow, cout}, null);
+        if (prelu) {
+            m.op(Op.PRELU, Options.NONE, new int[] {sum, m.constantFloats("slopes", new int[] {1, 1, cout},
+                    floats(r, cout, 1))}, y);
+        } else {
+            m.op(Op.RELU, Options.NONE, new int[] {sum}, y);
+        }
         m.output(y);
         return Arguments.of(name, m.build());
     }
@@ -321,7 +368,7 @@ class Float32OpsConformanceTest {
     static Stream<Arguments> unary() {
         List<Arguments> cases = new ArrayList<>();
         for (Op op : new Op[] {Op.RELU, Op.RELU6, Op.RELU_N1_TO_1, Op.LOGISTIC, Op.TANH, Op.HARD_SWISH}) {
-            Options options = op == Op.HARD_SWISH ? Options.hardSwish() : Options.NONE;
+            Options options = op == Op.HARD_SWISH ? Options.NONE : Options.NONE;
             cases.add(unary(op, options, new int[] {1, 5, 7, 3}, 1f));
             // Scaled by 6 first (MUL by a constant): the inputs then reach every saturating region.
             cases.add(unary(op, options, new int[] {2, 37}, 6f));
@@ -433,10 +480,10 @@ class Float32OpsConformanceTest {
         int p = m.constantInts("paddings", new int[] {shape.length, 2}, null, paddings);
         int y = m.tensor("y", Type.FLOAT32, out, null);
         if (value == null) {
-            m.op(Op.PAD, Options.pad(), new int[] {x, p}, y);
+            m.op(Op.PAD, Options.NONE, new int[] {x, p}, y);
         } else {
             int v = m.constantFloats("value", new int[] {}, value);
-            m.op(Op.PADV2, Options.padV2(), new int[] {x, p, v}, y);
+            m.op(Op.PADV2, Options.NONE, new int[] {x, p, v}, y);
         }
         m.output(y);
         return Arguments.of(name, m.build());
@@ -486,7 +533,7 @@ class Float32OpsConformanceTest {
         TfliteModelWriter m = new TfliteModelWriter();
         int x = m.input("x", Type.FLOAT32, shape, null);
         int y = m.tensor("y", Type.FLOAT32, out, null);
-        m.op(Op.TRANSPOSE, Options.transpose(), new int[] {x, m.constantVector("perm", perm)}, y);
+        m.op(Op.TRANSPOSE, Options.NONE, new int[] {x, m.constantVector("perm", perm)}, y);
         m.output(y);
         return Arguments.of(name, m.build());
     }

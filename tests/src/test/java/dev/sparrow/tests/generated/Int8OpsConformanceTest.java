@@ -34,8 +34,8 @@ class Int8OpsConformanceTest {
     static Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"conv2d", "depthwise", "fullyConnected", "ties", "add", "mul", "activations", "pools", "mean",
-        "lookup", "longSoftmax", "conversions", "layout", "chains"})
+    @MethodSource({"conv2d", "depthwise", "fullyConnected", "ties", "add", "mul", "prelu", "activations", "pools",
+        "mean", "lookup", "longSoftmax", "conversions", "layout", "chains"})
     void isBitExactAgainstTfliteBuiltins(String name, byte[] model) throws Exception {
         GeneratedModelCheck.assertConforms(name, model, dir);
     }
@@ -43,13 +43,13 @@ class Int8OpsConformanceTest {
     /**
      * The same models through Sparrow's XNNPACK mode against TensorFlow Lite 2.21 + XNNPACK, for the
      * operators whose XNNPACK arithmetic reference/int8-rounding.md §5 describes (fp32 requantisation of
-     * conv/depthwise/FC, integer ADD, fp32 MUL, MEAN, QUANTIZE), the activations and the table and pooling
-     * operators; RESIZE_BILINEAR, the pure data-movement operators and the long softmax rows are left to the
+     * conv/depthwise/FC, integer ADD, fp32 MUL, MEAN, QUANTIZE), PRELU (which 2.21's delegate leaves to the
+     * built-in kernel), the activations and the table and pooling operators; RESIZE_BILINEAR, the pure data-movement operators and the long softmax rows are left to the
      * TFLite-mode test.
      */
     @ParameterizedTest(name = "XNNPACK mode: {0}")
-    @MethodSource({"conv2d", "depthwise", "fullyConnected", "ties", "add", "mul", "activations", "pools", "mean",
-        "meanWithEqualParams", "lookup", "conversions", "chains"})
+    @MethodSource({"conv2d", "depthwise", "fullyConnected", "ties", "add", "mul", "prelu", "activations", "pools",
+        "mean", "meanWithEqualParams", "lookup", "conversions", "chains"})
     void xnnpackModeIsBitExactAgainstTflite221Xnnpack(String name, byte[] model) throws Exception {
         GeneratedModelCheck.assertConforms(name, model, dir, Int8Mode.XNNPACK);
     }
@@ -364,6 +364,47 @@ class Int8OpsConformanceTest {
     }
 
     /**
+     * PRELU with constant int8 slopes as the converter writes them (per tensor, asymmetric): per-channel slopes
+     * broadcast over [1, H, W, C] as in MediaPipe's landmark models, slopes of the input's own shape, slopes
+     * of both signs, an output scale finer than the input's (identity multiplier above 1) and power-of-two
+     * scales whose products land on exact halves.
+     */
+    static Stream<Arguments> prelu() {
+        return Stream.of(
+                prelu(new int[] {1, 5, 7, 3}, new int[] {1, 1, 3}, Quant.of(0.05f, -10), Quant.of(0.002f, -128),
+                        Quant.of(0.05f, -20), 0, 127),
+                prelu(new int[] {1, 4, 6, 16}, new int[] {1, 1, 16}, Quant.of(0.03f, 7), Quant.of(0.004f, -40),
+                        Quant.of(0.02f, -60), -100, 100),
+                prelu(new int[] {1, 3, 5, 4}, new int[] {1, 3, 5, 4}, Quant.of(0.1f, 3), Quant.of(0.01f, 0),
+                        Quant.of(0.08f, 1), -128, 127),
+                prelu(new int[] {2, 37}, new int[] {37}, Quant.of(0.02f, -128), Quant.of(0.003f, 5),
+                        Quant.of(0.007f, -128), -50, 90),
+                prelu(new int[] {1, 2, 9, 8}, new int[] {8}, Quant.of(0.125f, 0), Quant.of(0.0625f, 0),
+                        Quant.of(0.25f, -1), -128, 127),
+                prelu(new int[] {1, 6, 6, 5}, new int[] {1, 1, 5}, Quant.of(0.04f, 127), Quant.of(0.01f, 17),
+                        Quant.of(0.1f, 60), 0, 60));
+    }
+
+    /** @param alphaMin smallest and {@code alphaMax} largest stored slope value */
+    private static Arguments prelu(int[] shape, int[] alphaShape, Quant qx, Quant qa, Quant qy, int alphaMin,
+                                   int alphaMax) {
+        String name = "int8 PRELU " + Arrays.toString(shape) + " (" + qx + ") alpha " + Arrays.toString(alphaShape)
+                + " (" + qa + ") in [" + alphaMin + ", " + alphaMax + "] -> " + qy;
+        SplittableRandom r = Shapes.random(name);
+        byte[] slopes = new byte[count(alphaShape)];
+        for (int i = 0; i < slopes.length; i++) {
+            slopes[i] = (byte) r.nextInt(alphaMin, alphaMax + 1);
+        }
+        TfliteModelWriter m = new TfliteModelWriter();
+        int x = m.input("x", Type.INT8, shape, qx);
+        int alpha = m.constantInt8("alpha", alphaShape, qa, slopes);
+        int y = m.tensor("y", Type.INT8, shape, qy);
+        m.op(Op.PRELU, Options.NONE, new int[] {x, alpha}, y);
+        m.output(y);
+        return Arguments.of(name, m.build());
+    }
+
+    /**
      * RELU, RELU6 and HARD_SWISH with the input's and with their own output quantisation: zero point −128
      * where 6/s lies past the int8 range, zero point 127 where RELU collapses everything, and hard-swish with
      * the ranges MobileNetV3's converter writes.
@@ -377,13 +418,13 @@ class Int8OpsConformanceTest {
                 activation(Op.RELU6, Options.NONE, new int[] {2, 37}, Quant.of(0.1f, 3), Quant.of(6f / 255, -128)),
                 activation(Op.RELU6, Options.NONE, new int[] {2, 37}, Quant.of(0.01f, -128), Quant.of(0.01f, -128)),
                 activation(Op.RELU6, Options.NONE, new int[] {3, 17}, Quant.of(0.0625f, 5), Quant.of(0.03125f, -100)),
-                activation(Op.HARD_SWISH, Options.hardSwish(), new int[] {1, 5, 7, 3}, Quant.of(0.05f, -10),
+                activation(Op.HARD_SWISH, Options.NONE, new int[] {1, 5, 7, 3}, Quant.of(0.05f, -10),
                         Quant.of(0.03f, -90)),
-                activation(Op.HARD_SWISH, Options.hardSwish(), new int[] {2, 37}, Quant.of(0.1f, 3),
+                activation(Op.HARD_SWISH, Options.NONE, new int[] {2, 37}, Quant.of(0.1f, 3),
                         Quant.of(0.06f, -128)),
-                activation(Op.HARD_SWISH, Options.hardSwish(), new int[] {2, 37}, Quant.of(0.02f, 0),
+                activation(Op.HARD_SWISH, Options.NONE, new int[] {2, 37}, Quant.of(0.02f, 0),
                         Quant.of(0.02f, 0)),
-                activation(Op.HARD_SWISH, Options.hardSwish(), new int[] {3, 41}, Quant.of(0.03125f, -128),
+                activation(Op.HARD_SWISH, Options.NONE, new int[] {3, 41}, Quant.of(0.03125f, -128),
                         Quant.of(0.015625f, -110)));
     }
 
@@ -564,7 +605,7 @@ class Int8OpsConformanceTest {
         TfliteModelWriter m = new TfliteModelWriter();
         int x = m.input("x", Type.FLOAT32, shape, null);
         int y = m.tensor("y", Type.INT8, shape, q);
-        m.op(Op.QUANTIZE, Options.quantize(), new int[] {x}, y);
+        m.op(Op.QUANTIZE, Options.NONE, new int[] {x}, y);
         m.output(y);
         return Arguments.of(name, m.build());
     }
@@ -574,7 +615,7 @@ class Int8OpsConformanceTest {
         TfliteModelWriter m = new TfliteModelWriter();
         int x = m.input("x", Type.INT8, shape, qIn);
         int y = m.tensor("y", Type.INT8, shape, qOut);
-        m.op(Op.QUANTIZE, Options.quantize(), new int[] {x}, y);
+        m.op(Op.QUANTIZE, Options.NONE, new int[] {x}, y);
         m.output(y);
         return Arguments.of(name, m.build());
     }
@@ -597,7 +638,7 @@ class Int8OpsConformanceTest {
         int f = m.tensor("f", Type.FLOAT32, shape, null);
         m.op(Op.DEQUANTIZE, Options.NONE, new int[] {x}, f);
         int y = m.tensor("y", Type.INT8, shape, qOut);
-        m.op(Op.QUANTIZE, Options.quantize(), new int[] {f}, y);
+        m.op(Op.QUANTIZE, Options.NONE, new int[] {f}, y);
         m.output(y);
         return Arguments.of(name, m.build());
     }
@@ -658,10 +699,10 @@ class Int8OpsConformanceTest {
         int p = m.constantInts("paddings", new int[] {shape.length, 2}, null, paddings);
         int y = m.tensor("y", Type.INT8, out, q);
         if (value == null) {
-            m.op(Op.PAD, Options.pad(), new int[] {x, p}, y);
+            m.op(Op.PAD, Options.NONE, new int[] {x, p}, y);
         } else {
             int v = m.constantInt8("value", new int[] {}, q, new byte[] {value});
-            m.op(Op.PADV2, Options.padV2(), new int[] {x, p, v}, y);
+            m.op(Op.PADV2, Options.NONE, new int[] {x, p, v}, y);
         }
         m.output(y);
         return Arguments.of(name, m.build());
@@ -696,7 +737,7 @@ class Int8OpsConformanceTest {
         TfliteModelWriter m = new TfliteModelWriter();
         int x = m.input("x", Type.INT8, shape, q);
         int y = m.tensor("y", Type.INT8, out, q);
-        m.op(Op.TRANSPOSE, Options.transpose(), new int[] {x, m.constantVector("perm", perm)}, y);
+        m.op(Op.TRANSPOSE, Options.NONE, new int[] {x, m.constantVector("perm", perm)}, y);
         m.output(y);
         return Arguments.of(name, m.build());
     }
@@ -756,7 +797,7 @@ class Int8OpsConformanceTest {
         float outScale = Int8Params.outputScale(qIn.scale(), 0, wScales, 27, false);
         int x = m.input("x", Type.FLOAT32, new int[] {1, 9, 9, 3}, null);
         int q = m.tensor("q", Type.INT8, new int[] {1, 9, 9, 3}, qIn);
-        m.op(Op.QUANTIZE, Options.quantize(), new int[] {x}, q);
+        m.op(Op.QUANTIZE, Options.NONE, new int[] {x}, q);
         int filter = m.constantInt8("filter", new int[] {6, 3, 3, 3}, Quant.perChannel(wScales, 0),
                 Int8Params.weights(r, 6 * 27));
         float[] bScales = Int8Params.biasScales(qIn.scale(), wScales);

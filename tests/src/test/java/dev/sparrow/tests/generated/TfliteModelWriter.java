@@ -1,8 +1,14 @@
 package dev.sparrow.tests.generated;
 
-import dev.sparrow.tests.generated.FlatBufferWriter.NodeVector;
-import dev.sparrow.tests.generated.FlatBufferWriter.Table;
-import dev.sparrow.tests.generated.FlatBufferWriter.Text;
+import dev.sparrow.runtime.model.Activation;
+import dev.sparrow.runtime.model.BuiltinOp;
+import dev.sparrow.runtime.model.DataType;
+import dev.sparrow.runtime.model.Model;
+import dev.sparrow.runtime.model.OpOptions;
+import dev.sparrow.runtime.model.Operator;
+import dev.sparrow.runtime.model.Quantization;
+import dev.sparrow.runtime.model.Tensor;
+import dev.sparrow.runtime.tflite.TfliteWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -10,28 +16,33 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds a one-subgraph {@code .tflite} model (schema version 3) for tests: tensors, constant buffers,
- * operators with their builtin options, graph inputs and outputs. Field slots and enum codes are those of
- * TensorFlow Lite's {@code schema.fbs} (see reference/tflite-format.md §2 and §4). The writer records
- * what it is told; TFLite itself judges whether the model is valid.
+ * Builds a one-subgraph model for tests — tensors, constants, operators with their options, graph inputs and
+ * outputs — in Sparrow's model IR and serialises it with the runtime's {@link TfliteWriter}. The builder
+ * records what it is told; TFLite itself judges whether the model is valid.
  */
 final class TfliteModelWriter {
 
-    /** TensorType codes (schema.fbs). */
+    /** Tensor types the generated tests use. */
     enum Type {
-        FLOAT32(0, 4), INT32(2, 4), INT8(9, 1);
+        FLOAT32(DataType.FLOAT32), INT32(DataType.INT32), INT8(DataType.INT8);
 
-        final int code;
+        final DataType ir;
         final int bytes;
 
-        Type(int code, int bytes) {
-            this.code = code;
-            this.bytes = bytes;
+        Type(DataType ir) {
+            this.ir = ir;
+            this.bytes = ir.bytes;
         }
     }
 
     enum Padding {
-        SAME, VALID
+        SAME(dev.sparrow.runtime.model.Padding.SAME), VALID(dev.sparrow.runtime.model.Padding.VALID);
+
+        final dev.sparrow.runtime.model.Padding ir;
+
+        Padding(dev.sparrow.runtime.model.Padding ir) {
+            this.ir = ir;
+        }
     }
 
     /** Fused activations a test may ask for, by schema code. */
@@ -42,6 +53,10 @@ final class TfliteModelWriter {
 
         Act(int code) {
             this.code = code;
+        }
+
+        Activation ir() {
+            return Activation.ofCode(code);
         }
     }
 
@@ -86,107 +101,83 @@ final class TfliteModelWriter {
         }
     }
 
-    /** A builtin options table with its BuiltinOptions union tag; {@link #NONE} writes no table. */
-    record Options(int tag, Table table) {
-        static final Options NONE = new Options(0, null);
+    /** An operator's builtin options, as the model IR holds them; {@link #NONE} for operators without. */
+    record Options(OpOptions value) {
+        static final Options NONE = new Options(OpOptions.None.INSTANCE);
 
         static Options conv2d(Padding padding, int strideW, int strideH, Act act, int dilationW, int dilationH) {
-            return new Options(1, new Table().int8(0, padding.ordinal()).int32(1, strideW).int32(2, strideH)
-                    .int8(3, act.code).int32(4, dilationW).int32(5, dilationH));
+            return new Options(new OpOptions.Conv2D(padding.ir, strideW, strideH, act.ir(), dilationW, dilationH));
         }
 
         static Options depthwise(Padding padding, int strideW, int strideH, int depthMultiplier, Act act,
                                  int dilationW, int dilationH) {
-            return new Options(2, new Table().int8(0, padding.ordinal()).int32(1, strideW).int32(2, strideH)
-                    .int32(3, depthMultiplier).int8(4, act.code).int32(5, dilationW).int32(6, dilationH));
+            return new Options(new OpOptions.DepthwiseConv2D(padding.ir, strideW, strideH, depthMultiplier, act.ir(),
+                    dilationW, dilationH));
         }
 
         static Options pool(Padding padding, int strideW, int strideH, int filterW, int filterH, Act act) {
-            return new Options(5, new Table().int8(0, padding.ordinal()).int32(1, strideW).int32(2, strideH)
-                    .int32(3, filterW).int32(4, filterH).int8(5, act.code));
+            return new Options(new OpOptions.Pool2D(padding.ir, strideW, strideH, filterW, filterH, act.ir()));
         }
 
         static Options fullyConnected(Act act, boolean keepNumDims) {
-            return new Options(8, new Table().int8(0, act.code).int8(1, 0).bool(2, keepNumDims));
+            return new Options(new OpOptions.FullyConnected(act.ir(), keepNumDims));
         }
 
         static Options softmax(float beta) {
-            return new Options(9, new Table().float32(0, beta));
+            return new Options(new OpOptions.Softmax(beta));
         }
 
         static Options concatenation(int axis, Act act) {
-            return new Options(10, new Table().int32(0, axis).int8(1, act.code));
+            return new Options(new OpOptions.Concatenation(axis, act.ir()));
         }
 
         static Options add(Act act) {
-            return new Options(11, new Table().int8(0, act.code));
+            return new Options(new OpOptions.Arithmetic(act.ir()));
         }
 
         static Options resizeBilinear(boolean alignCorners, boolean halfPixelCenters) {
-            return new Options(15, new Table().bool(2, alignCorners).bool(3, halfPixelCenters));
+            return new Options(new OpOptions.ResizeBilinear(alignCorners, halfPixelCenters));
         }
 
         static Options reshape(int... newShape) {
-            return new Options(17, new Table().child(0, FlatBufferWriter.ints(newShape)));
+            return new Options(new OpOptions.Reshape(newShape.clone()));
         }
 
         static Options mul(Act act) {
-            return new Options(21, new Table().int8(0, act.code));
-        }
-
-        static Options pad() {
-            return new Options(22, new Table());
-        }
-
-        static Options transpose() {
-            return new Options(26, new Table());
+            return new Options(new OpOptions.Arithmetic(act.ir()));
         }
 
         static Options reducer(boolean keepDims) {
-            return new Options(27, new Table().bool(0, keepDims));
+            return new Options(new OpOptions.Reducer(keepDims));
         }
 
         static Options squeeze(int... squeezeDims) {
-            return new Options(30, new Table().child(0, FlatBufferWriter.ints(squeezeDims)));
+            return new Options(new OpOptions.Squeeze(squeezeDims.clone()));
         }
 
         static Options stridedSlice(int beginMask, int endMask, int ellipsisMask, int newAxisMask,
                                     int shrinkAxisMask) {
-            return new Options(32, new Table().int32(0, beginMask).int32(1, endMask).int32(2, ellipsisMask)
-                    .int32(3, newAxisMask).int32(4, shrinkAxisMask));
-        }
-
-        static Options padV2() {
-            return new Options(43, new Table());
-        }
-
-        static Options quantize() {
-            return new Options(89, new Table());
-        }
-
-        static Options hardSwish() {
-            return new Options(91, new Table());
+            return new Options(new OpOptions.StridedSlice(beginMask, endMask, ellipsisMask, newAxisMask,
+                    shrinkAxisMask, false));
         }
 
         static Options depthToSpace(int blockSize) {
-            return new Options(94, new Table().int32(0, blockSize));
+            return new Options(new OpOptions.DepthToSpace(blockSize));
         }
     }
 
-    private record TensorSpec(String name, Type type, int[] shape, Quant quant, int buffer) {}
-
-    private record OperatorSpec(int opcodeIndex, int[] inputs, int[] outputs, Options options) {}
-
-    private final List<TensorSpec> tensors = new ArrayList<>();
-    private final List<byte[]> buffers = new ArrayList<>(List.of(new byte[0]));
-    private final List<Op> opcodes = new ArrayList<>();
-    private final List<OperatorSpec> operators = new ArrayList<>();
+    private final List<Tensor> tensors = new ArrayList<>();
+    private final List<Operator> operators = new ArrayList<>();
     private final List<Integer> inputs = new ArrayList<>();
     private final List<Integer> outputs = new ArrayList<>();
 
+    private static Quantization ir(Quant q) {
+        return q == null ? null : new Quantization(q.scales.clone(), q.zeroPoints.clone(), q.dimension);
+    }
+
     /** A non-constant tensor (an activation); returns its index. */
     int tensor(String name, Type type, int[] shape, Quant quant) {
-        tensors.add(new TensorSpec(name, type, shape.clone(), quant, 0));
+        tensors.add(new Tensor(tensors.size(), name, type.ir, shape.clone(), ir(quant), null, false));
         return tensors.size() - 1;
     }
 
@@ -212,8 +203,7 @@ final class TfliteModelWriter {
             throw new IllegalArgumentException(name + ": " + Arrays.toString(shape) + " " + type + " needs "
                     + elements * type.bytes + " bytes, got " + littleEndian.length);
         }
-        buffers.add(littleEndian.clone());
-        tensors.add(new TensorSpec(name, type, shape.clone(), quant, buffers.size() - 1));
+        tensors.add(new Tensor(tensors.size(), name, type.ir, shape.clone(), ir(quant), littleEndian.clone(), false));
         return tensors.size() - 1;
     }
 
@@ -244,51 +234,14 @@ final class TfliteModelWriter {
 
     /** Appends an operator; {@code -1} in {@code in} marks an omitted optional input. */
     void op(Op op, Options options, int[] in, int... out) {
-        int code = opcodes.indexOf(op);
-        if (code < 0) {
-            opcodes.add(op);
-            code = opcodes.size() - 1;
-        }
-        operators.add(new OperatorSpec(code, in.clone(), out.clone(), options));
+        operators.add(new Operator(operators.size(), operators.size(), BuiltinOp.ofCode(op.code), null, in.clone(),
+                out.clone(), options.value(), null));
     }
 
     /** The finished model file. */
     byte[] build() {
-        List<Table> codeTables = new ArrayList<>();
-        for (Op op : opcodes) {
-            // Codes below 127 go in both fields; readers take the larger one (schema_utils.cc).
-            codeTables.add(new Table().int8(0, op.code).int32(2, 1).int32(3, op.code));
-        }
-        List<Table> tensorTables = new ArrayList<>();
-        for (TensorSpec t : tensors) {
-            Table table = new Table().child(0, FlatBufferWriter.ints(t.shape)).int8(1, t.type.code)
-                    .int32(2, t.buffer).child(3, new Text(t.name));
-            if (t.quant != null) {
-                table.child(4, new Table().child(2, FlatBufferWriter.floats(t.quant.scales))
-                        .child(3, FlatBufferWriter.longs(t.quant.zeroPoints)).int32(6, t.quant.dimension));
-            }
-            tensorTables.add(table);
-        }
-        List<Table> operatorTables = new ArrayList<>();
-        for (OperatorSpec o : operators) {
-            Table table = new Table().int32(0, o.opcodeIndex).child(1, FlatBufferWriter.ints(o.inputs))
-                    .child(2, FlatBufferWriter.ints(o.outputs));
-            if (o.options.table != null) {
-                table.int8(3, o.options.tag).child(4, o.options.table);
-            }
-            operatorTables.add(table);
-        }
-        Table subgraph = new Table().child(0, new NodeVector(tensorTables))
-                .child(1, FlatBufferWriter.ints(toArray(inputs))).child(2, FlatBufferWriter.ints(toArray(outputs)))
-                .child(3, new NodeVector(operatorTables)).child(4, new Text("main"));
-        List<Table> bufferTables = new ArrayList<>();
-        for (byte[] data : buffers) {
-            bufferTables.add(data.length == 0 ? new Table() : new Table().child(0, FlatBufferWriter.bytes(data, 16)));
-        }
-        Table model = new Table().int32(0, 3).child(1, new NodeVector(codeTables))
-                .child(2, new NodeVector(List.of(subgraph))).child(3, new Text("Sparrow generated test model"))
-                .child(4, new NodeVector(bufferTables));
-        return FlatBufferWriter.finish(model, "TFL3");
+        return TfliteWriter.write(new Model("generated", 3, "Sparrow generated test model", List.copyOf(tensors),
+                List.copyOf(operators), toArray(inputs), toArray(outputs)));
     }
 
     private static int[] toArray(List<Integer> values) {

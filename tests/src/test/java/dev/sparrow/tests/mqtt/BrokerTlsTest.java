@@ -3,6 +3,7 @@ package dev.sparrow.tests.mqtt;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparrow.agent.telemetry.TlsTrust;
 import dev.sparrow.tests.mqtt.CertificateAuthority.ServerCertificate;
 import java.nio.file.Path;
 import javax.net.ssl.SSLHandshakeException;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS as a robot uses it: trust only the fleet's CA (TrustedCa), verify the broker's host name. A broker signed
+ * TLS as a robot uses it: trust only the fleet's CA (the agent's TlsTrust), verify the broker's host name. A broker signed
  * by another CA, or whose certificate names another host, is refused in the handshake.
  */
 @Timeout(60)
@@ -64,7 +65,7 @@ class BrokerTlsTest {
 
     private static MqttConnectOptions trusting(Path caCertificate) throws Exception {
         MqttConnectOptions options = TestClient.anonymous();
-        options.setSocketFactory(TrustedCa.socketFactory(caCertificate));
+        options.setSocketFactory(TlsTrust.trusting(caCertificate));
         options.setHttpsHostnameVerificationEnabled(true);
         return options;
     }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A throw-away certificate authority made with openssl in a folder the caller owns: its PEM certificate is what
- * a client trusts ({@link TrustedCa}), and it signs server certificates for a TLS listener. P-256 keys keep the
+ * a client trusts (the agent's {@code TlsTrust}), and it signs server certificates for a TLS listener. P-256 keys keep the
  * generation fast; two days of validity is plenty for a test run and never outlives it by much.
  */
 public final class CertificateAuthority {

@@ -375,6 +375,13 @@ public final class Mosquitto implements AutoCloseable {
         if (options.persistence) {
             conf.append("persistence_location ").append(dir).append("/\n");
         }
+        // As deploy/mosquitto/mosquitto.conf: a robot's backlog after an outage comes faster than a bridge
+        // forwards it, and mosquitto's default of 1000 queued messages per client drops the rest silently.
+        conf.append("max_queued_messages 100000\n");
+        // Forward every message as it comes instead of 20 in flight per client (mosquitto's default) with the
+        // rest queued in memory: the outage tests SIGKILL a broker and count what the *robot* loses, and a
+        // broker killed with messages it acknowledged but still held back would lose them itself.
+        conf.append("max_inflight_messages 0\n");
         conf.append("log_dest stderr\n");
         // Everything, including the debug lines that name a publish the ACL denied: test failures quote them.
         conf.append("log_type all\n");

@@ -40,6 +40,9 @@ final class TestClient implements AutoCloseable {
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(true);
         options.setConnectionTimeout((int) (WAIT_MILLIS / 1000));
+        // A publish that outlives WAIT_MILLIS on a loaded machine stays in flight; with Paho's default of 10
+        // the next ones would fail with 32202 "too many publishes in progress" instead of completing.
+        options.setMaxInflight(1000);
         return options;
     }
 
