@@ -1,17 +1,17 @@
 package dev.sparrow.bridge;
 
-import dev.sparrow.testsupport.NativeBuild;
-import dev.sparrow.testsupport.Prerequisites;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparrow.testsupport.NativeBuild;
+import dev.sparrow.testsupport.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The firmware library compiles warning-free for Cortex-M0+ and Cortex-M4 and fits small.

@@ -1,11 +1,11 @@
 package dev.sparrow.bridge;
 
-import dev.sparrow.testsupport.PtyPair;
-import dev.sparrow.testsupport.SimulatorProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparrow.testsupport.PtyPair;
+import dev.sparrow.testsupport.SimulatorProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.sparrow.bridge;
 
-import dev.sparrow.testsupport.NativeBuild;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import dev.sparrow.bridge.codec.Frame;
 import dev.sparrow.bridge.codec.FrameDecoder;
 import dev.sparrow.bridge.codec.Message;
 import dev.sparrow.bridge.codec.MessageType;
+import dev.sparrow.testsupport.NativeBuild;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

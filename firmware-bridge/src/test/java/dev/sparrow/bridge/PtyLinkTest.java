@@ -1,13 +1,14 @@
 package dev.sparrow.bridge;
 
-import dev.sparrow.testsupport.PtyPair;
-import dev.sparrow.testsupport.SimulatorProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparrow.bridge.codec.Message;
+import dev.sparrow.testsupport.Eventually;
+import dev.sparrow.testsupport.PtyPair;
+import dev.sparrow.testsupport.SimulatorProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,8 +84,9 @@ class PtyLinkTest {
         odometry.forEach(PtyLinkTest::assertSimulatedOdometry);
         assertFalse(battery.isEmpty(), "battery at 1 Hz");
 
+        int linesBefore = sim.lines().size();
         sim.command("fault 42 2");
-        sim.awaitLine(l -> l.startsWith("DELIVERY") && l.endsWith("acked"), 3000);
+        sim.awaitLineFrom(linesBefore, l -> l.startsWith("DELIVERY") && l.endsWith("acked"), 3000);
         // Listeners run on the link's event thread, so the ACK can reach the firmware before the fault
         // reaches this list.
         Message.Fault fault = faults.poll(3, TimeUnit.SECONDS);
@@ -116,8 +118,10 @@ class PtyLinkTest {
         closeLater(new SimulatorProcess(pty.b()));
         assertTrue(link.awaitState(LinkState.CONNECTED, Duration.ofSeconds(5)), "state is " + link.state());
         assertEquals(Delivery.Status.ACKED, link.sendPlace(2, 0.5f, Instant.now()).get(5, TimeUnit.SECONDS).status());
-        Thread.sleep(100); // the event thread may still be delivering the last transition
-        assertEquals(List.of(LinkState.CONNECTED, LinkState.DEGRADED, LinkState.LOST, LinkState.CONNECTED), states);
+        // The event thread may still be delivering the last transition.
+        List<LinkState> expected = List.of(LinkState.CONNECTED, LinkState.DEGRADED, LinkState.LOST, LinkState.CONNECTED);
+        Eventually.holds(() -> states.size() >= expected.size(), Duration.ofSeconds(2), states::toString);
+        assertEquals(expected, states);
     }
 
     @Test
@@ -125,7 +129,7 @@ class PtyLinkTest {
         Path missing = dir.resolve("late-a");
         FirmwareLink link = closeLater(new FirmwareLink(LinkConfig.of(missing.toString(), 115_200)));
         link.start();
-        Thread.sleep(300);
+        Eventually.holds(() -> link.lastPortError().isPresent(), Duration.ofSeconds(3), () -> "no open failure reported");
         assertEquals(LinkState.CONNECTING, link.state());
         assertTrue(link.lastPortError().orElseThrow().contains(missing.toString()), link.lastPortError().orElseThrow());
         assertTrue(link.counters().portOpenFailures() > 0);

@@ -1,6 +1,5 @@
 package dev.sparrow.bridge;
 
-import dev.sparrow.testsupport.NativeBuild;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparrow.bridge.codec.Frame;
 import dev.sparrow.bridge.codec.FrameDecoder;
 import dev.sparrow.bridge.codec.Message;
+import dev.sparrow.testsupport.NativeBuild;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

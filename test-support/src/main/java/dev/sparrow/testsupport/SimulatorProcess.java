@@ -54,9 +54,14 @@ public final class SimulatorProcess implements AutoCloseable {
     }
 
     public String awaitLine(Predicate<String> wanted, long timeoutMs) throws InterruptedException {
+        return awaitLineFrom(0, wanted, timeoutMs);
+    }
+
+    /** Like {@link #awaitLine} but looks only at lines from index {@code first} on (see {@code lines().size()}). */
+    public String awaitLineFrom(int first, Predicate<String> wanted, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         synchronized (lines) {
-            int seen = 0;
+            int seen = first;
             while (true) {
                 for (; seen < lines.size(); seen++) {
                     if (wanted.test(lines.get(seen))) {
@@ -84,8 +89,7 @@ public final class SimulatorProcess implements AutoCloseable {
     public Map<String, Long> counters() throws Exception {
         int before = lines().size();
         command("stats");
-        awaitLine(l -> l.startsWith("COUNTERS ") && lines().indexOf(l) >= before, 5000);
-        String line = lines().stream().filter(l -> l.startsWith("COUNTERS ")).reduce((x, y) -> y).orElseThrow();
+        String line = awaitLineFrom(before, l -> l.startsWith("COUNTERS "), 5000);
         Map<String, Long> values = new HashMap<>();
         for (String field : line.substring("COUNTERS ".length()).split(" ")) {
             String[] kv = field.split("=");

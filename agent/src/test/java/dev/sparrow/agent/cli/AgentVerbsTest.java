@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparrow.agent.Json;
 import dev.sparrow.testsupport.SharedData;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 /** The agent's verbs parse their defaults, answer bad input with one line and exit 2, and check a configuration. */

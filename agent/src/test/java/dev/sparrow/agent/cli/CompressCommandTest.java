@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparrow.agent.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sparrow.agent.Json;
 import dev.sparrow.testsupport.SharedData;
 import java.io.IOException;
 import java.io.PrintWriter;

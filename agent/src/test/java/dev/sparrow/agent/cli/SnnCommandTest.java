@@ -1,9 +1,9 @@
 package dev.sparrow.agent.cli;
 
-import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparrow.testsupport.SharedData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -12,6 +12,8 @@ import dev.sparrow.agent.config.AgentConfig;
 import dev.sparrow.agent.pipeline.FrameResult;
 import dev.sparrow.devices.gpio.LedSignal;
 import dev.sparrow.snn.PlaceRecognizer;
+import dev.sparrow.testsupport.Eventually;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +47,8 @@ class RobotDevicesTest {
             button.mockState(DigitalState.LOW); // pressed: the button pulls it to ground
             Thread.sleep(150);
             button.mockState(DigitalState.HIGH);
-            Thread.sleep(150);
+            Eventually.holds(() -> !presses.isEmpty(), Duration.ofSeconds(2), () -> "the press was never reported");
+            Thread.sleep(150); // a bounce counted twice would show up by now
             assertEquals(List.of("press"), presses);
 
             MockI2C sensor = (MockI2C) devices.context().registry().get("tmp102-i2c1-0x48", I2C.class);

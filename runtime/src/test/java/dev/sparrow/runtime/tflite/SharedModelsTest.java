@@ -1,6 +1,5 @@
 package dev.sparrow.runtime.tflite;
 
-import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +14,7 @@ import dev.sparrow.runtime.model.OpOptions;
 import dev.sparrow.runtime.model.Operator;
 import dev.sparrow.runtime.model.Padding;
 import dev.sparrow.runtime.model.Tensor;
+import dev.sparrow.testsupport.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

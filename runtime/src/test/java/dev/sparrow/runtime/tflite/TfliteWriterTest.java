@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparrow.runtime.exec.Interpreter;
 import dev.sparrow.runtime.check.ModelInputs;
+import dev.sparrow.runtime.exec.Interpreter;
 import dev.sparrow.runtime.model.DataType;
 import dev.sparrow.runtime.model.Model;
 import dev.sparrow.runtime.model.ModelException;

@@ -1,10 +1,10 @@
 package dev.sparrow.snn.eval;
 
-import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparrow.snn.data.SplitData;
+import dev.sparrow.testsupport.SharedData;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package dev.sparrow.snn.eval;
 
-import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import dev.sparrow.snn.net.ModularNetwork;
 import dev.sparrow.snn.net.ProgressListener;
 import dev.sparrow.snn.net.SimulationMode;
 import dev.sparrow.snn.net.SnnConfig;
+import dev.sparrow.testsupport.SharedData;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

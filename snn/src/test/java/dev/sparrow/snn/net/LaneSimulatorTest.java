@@ -1,12 +1,12 @@
 package dev.sparrow.snn.net;
 
-import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparrow.snn.data.SplitData;
+import dev.sparrow.testsupport.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

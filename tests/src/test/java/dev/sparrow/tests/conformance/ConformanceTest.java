@@ -1,6 +1,5 @@
 package dev.sparrow.tests.conformance;
 
-import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import dev.sparrow.runtime.reference.ReferenceKind;
 import dev.sparrow.runtime.reference.ReferenceProvider;
 import dev.sparrow.runtime.reference.References;
 import dev.sparrow.runtime.tflite.TfliteReader;
+import dev.sparrow.testsupport.SharedData;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -14,6 +14,7 @@ import dev.sparrow.agent.telemetry.PlaceEvent;
 import dev.sparrow.agent.telemetry.Telemetry;
 import dev.sparrow.agent.telemetry.TlsTrust;
 import dev.sparrow.agent.telemetry.Topics;
+import dev.sparrow.testsupport.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,9 +175,9 @@ class AgentTelemetryTest {
             Telemetry t = robot("r1", broker.uri(), null, null, null);
             t.start();
             t.place(event("r1", 0));
-            Thread.sleep(800);
+            Eventually.holds(() -> log.stream().anyMatch(l -> l.contains("cannot connect to " + broker.uri())),
+                    Duration.ofSeconds(5), () -> String.join("\n", log));
             assertFalse(t.isConnected());
-            assertTrue(log.stream().anyMatch(l -> l.contains("cannot connect to " + broker.uri())), String.join("\n", log));
             broker.restart();
             try (TestClient fleet = TestClient.connect(broker, "fleet", TestClient.anonymous())) {
                 Inbox inbox = fleet.subscribe("sparrow/+/place");
@@ -305,9 +306,9 @@ class AgentTelemetryTest {
             Path otherCa = CertificateAuthority.create(dir, "other", "Not the broker's CA").certificate();
             Telemetry stranger = robot("r2", broker.uri(), null, null, TlsTrust.trusting(otherCa));
             stranger.start();
-            Thread.sleep(1500);
+            Eventually.holds(() -> log.stream().anyMatch(l -> l.startsWith("r2: mqtt: cannot connect")),
+                    Duration.ofSeconds(10), () -> String.join("\n", log));
             assertEquals(0, stranger.connects(), "the server's certificate is verified");
-            assertTrue(log.stream().anyMatch(l -> l.startsWith("r2: mqtt: cannot connect")), String.join("\n", log));
             stranger.close(0);
         }
     }

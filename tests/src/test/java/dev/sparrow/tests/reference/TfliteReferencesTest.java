@@ -1,6 +1,5 @@
 package dev.sparrow.tests.reference;
 
-import dev.sparrow.testsupport.SharedData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sparrow.runtime.reference.ReferenceKind;
 import dev.sparrow.runtime.reference.ReferenceProvider;
 import dev.sparrow.runtime.reference.References;
+import dev.sparrow.testsupport.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
