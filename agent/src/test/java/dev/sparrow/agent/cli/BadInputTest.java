@@ -1,5 +1,6 @@
 package dev.sparrow.agent.cli;
 
+import static dev.sparrow.agent.cli.CliRun.sparrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,8 +8,6 @@ import dev.sparrow.testsupport.SharedData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,22 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the file or option, never in a stack trace, an OutOfMemoryError or a hang. Every file is made here.
  */
 class BadInputTest {
-    /** Exit code and what the command printed. */
-    private record Run(int code, String out, String err) {
-        /** The one line on stderr, after checking that there is exactly one. */
-        String line() {
-            assertEquals(1, err.lines().count(), "one line on stderr: " + err);
-            return err.strip();
-        }
-    }
-
-    private static Run sparrow(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SparrowCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     /**
      * A corridor-layout data set of {@code places} random 32×24 grey images per traverse; query q matches places
      * q − 1 .. q + 1, the usual tolerance window.
@@ -92,7 +75,7 @@ class BadInputTest {
         png.putInt(ihdrData + 13, (int) crc.getValue());
         Files.write(huge, png.array());
 
-        Run train = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--out",
+        CliRun train = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--out",
                 dir.resolve("route.snn").toString());
         assertEquals(SparrowCli.BAD_INPUT, train.code());
         assertEquals("sparrow train: " + huge + ": header declares 46000x46000 = 2116000000 pixels, over the limit of"
@@ -104,7 +87,7 @@ class BadInputTest {
         String model = SharedData.model("hand_recrop.tflite").toString();
         Path wrongSize = dir.resolve("short.raw");
         Files.write(wrongSize, new byte[10]);
-        Run shortFile = sparrow("model", "run", model, "--input", wrongSize.toString());
+        CliRun shortFile = sparrow("model", "run", model, "--input", wrongSize.toString());
         assertEquals(SparrowCli.BAD_INPUT, shortFile.code());
         assertTrue(shortFile.line().startsWith("sparrow run: --input " + wrongSize + " has 10 bytes; input tensor 0 "),
                 shortFile.err());
@@ -113,12 +96,12 @@ class BadInputTest {
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertEquals(0, mkfifo.waitFor());
         for (String notAFile : new String[] {fifo.toString(), "/dev/zero", dir.toString()}) {
-            Run run = sparrow("model", "run", model, "--input", notAFile);
+            CliRun run = sparrow("model", "run", model, "--input", notAFile);
             assertEquals(SparrowCli.BAD_INPUT, run.code(), notAFile);
             assertEquals("sparrow run: --input " + notAFile + " is not a regular file (a directory, FIFO or device);"
                     + " give a file of raw tensor bytes", run.line());
         }
-        Run missing = sparrow("model", "run", model, "--input", dir.resolve("nope.raw").toString());
+        CliRun missing = sparrow("model", "run", model, "--input", dir.resolve("nope.raw").toString());
         assertEquals("sparrow run: --input " + dir.resolve("nope.raw") + " does not exist", missing.line());
     }
 
@@ -171,7 +154,7 @@ class BadInputTest {
         };
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-            Run run = sparrow(args);
+            CliRun run = sparrow(args);
             String command = String.join(" ", args);
             assertEquals(SparrowCli.BAD_INPUT, run.code(), command);
             String first = run.err().lines().findFirst().orElse("");
@@ -183,16 +166,16 @@ class BadInputTest {
     void optionsThatTheDataCannotHonourAreRefusedNotClamped(@TempDir Path dir) throws IOException {
         Path data = corridor(dir.resolve("route"), 12);
         // Two places: every query's window reaches the test place, so nothing is left to calibrate on.
-        Run two = sparrow("snn", "train", "--data", data.toString(), "--places", "2", "--out", dir.resolve("two.snn").toString());
+        CliRun two = sparrow("snn", "train", "--data", data.toString(), "--places", "2", "--out", dir.resolve("two.snn").toString());
         assertEquals(SparrowCli.BAD_INPUT, two.code());
         assertEquals("sparrow train: --places 2: no query of " + data + " matches only its 1 calibration place(s);"
                 + " use more places", two.line());
 
         Path model = dir.resolve("route.snn");
-        Run train = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--neurons-per-module", "10",
+        CliRun train = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--neurons-per-module", "10",
                 "--epochs", "1", "--epoch-step", "0", "--threads", "1", "--out", model.toString());
         assertEquals(SparrowCli.DONE, train.code(), train.err());
-        Run eval = sparrow("snn", "eval", "--model", model.toString(), "--data", data.toString(), "--sequence", "1000");
+        CliRun eval = sparrow("snn", "eval", "--model", model.toString(), "--data", data.toString(), "--sequence", "1000");
         assertEquals(SparrowCli.BAD_INPUT, eval.code());
         assertEquals("sparrow eval: --sequence 1000 is longer than the 10 test places of " + data, eval.line());
     }
@@ -210,7 +193,7 @@ class BadInputTest {
         Path data = corridor(dir.resolve("route"), 12);
         Path corrupt = data.resolve("query").resolve("0000007.png");
         Files.write(corrupt, java.util.Arrays.copyOf(Files.readAllBytes(corrupt), 60));
-        Run train = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--out",
+        CliRun train = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--out",
                 dir.resolve("route.snn").toString());
         assertEquals(SparrowCli.BAD_INPUT, train.code());
         assertTrue(train.line().startsWith("sparrow train: " + corrupt + ": corrupt or unreadable image: "), train.err());
@@ -219,12 +202,12 @@ class BadInputTest {
     @Test
     void anOutputThatCannotBeWrittenFailsBeforeTraining(@TempDir Path dir) throws IOException {
         Path data = corridor(dir.resolve("route"), 12);
-        Run intoADirectory = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--out", data.toString());
+        CliRun intoADirectory = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--out", data.toString());
         assertEquals(SparrowCli.BAD_INPUT, intoADirectory.code());
         assertEquals("sparrow train: " + data + " is a directory; give a file name to write the network to",
                 intoADirectory.line());
         Path csv = data.resolve("ground_truth.csv");
-        Run underAFile = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--out",
+        CliRun underAFile = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--out",
                 csv.resolve("route.snn").toString());
         assertEquals("sparrow train: cannot write " + csv.resolve("route.snn") + ": " + csv + " is a file, not a folder",
                 underAFile.line());
@@ -234,28 +217,28 @@ class BadInputTest {
     void plotsThatCannotBeWrittenFailBeforeTheEvaluation(@TempDir Path dir) throws IOException {
         Path data = corridor(dir.resolve("route"), 12);
         Path model = dir.resolve("route.snn");
-        Run train = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--neurons-per-module", "10",
+        CliRun train = sparrow("snn", "train", "--data", data.toString(), "--places", "12", "--neurons-per-module", "10",
                 "--epochs", "1", "--epoch-step", "0", "--threads", "1", "--out", model.toString());
         assertEquals(SparrowCli.DONE, train.code(), train.err());
 
         // --data names no data set: a refusal about the plots shows they were checked before anything was read.
         Path noData = dir.resolve("no-such-route");
         Path csv = data.resolve("ground_truth.csv");
-        Run underAFile = sparrow("snn", "eval", "--model", model.toString(), "--data", noData.toString(),
+        CliRun underAFile = sparrow("snn", "eval", "--model", model.toString(), "--data", noData.toString(),
                 "--plots", csv.toString());
         assertEquals(SparrowCli.BAD_INPUT, underAFile.code());
         assertEquals("sparrow eval: cannot write " + csv.resolve("route-pr.png") + ": " + csv + " is a file, not a folder",
                 underAFile.line());
 
         Path plots = Files.createDirectories(dir.resolve("plots").resolve("route-similarity.png"));
-        Run ontoADirectory = sparrow("snn", "eval", "--model", model.toString(), "--data", noData.toString(),
+        CliRun ontoADirectory = sparrow("snn", "eval", "--model", model.toString(), "--data", noData.toString(),
                 "--plots", plots.getParent().toString());
         assertEquals(SparrowCli.BAD_INPUT, ontoADirectory.code());
         assertEquals("sparrow eval: " + plots + " is a directory; give a file name to write a plot to",
                 ontoADirectory.line());
         assertTrue(underAFile.out().isEmpty() && ontoADirectory.out().isEmpty());
 
-        Run written = sparrow("snn", "eval", "--model", model.toString(), "--data", data.toString(), "--plots",
+        CliRun written = sparrow("snn", "eval", "--model", model.toString(), "--data", data.toString(), "--plots",
                 dir.resolve("new").resolve("plots").toString(), "--json");
         assertEquals(SparrowCli.DONE, written.code(), written.err());
         assertTrue(Files.isRegularFile(dir.resolve("new").resolve("plots").resolve("route-pr.png")), written.out());
@@ -281,10 +264,7 @@ class BadInputTest {
         for (Case c : cases) {
             picocli.CommandLine cli = new picocli.CommandLine(new SparrowCli());
             cli.addSubcommand("fail", c.command());
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = SparrowCli.execute(cli, new PrintWriter(out), new PrintWriter(err), "fail");
-            Run run = new Run(code, out.toString(), err.toString());
+            CliRun run = sparrow(cli, "fail");
             assertEquals(SparrowCli.BAD_INPUT, run.code(), run.err());
             assertEquals(c.line(), run.line());
             assertTrue(run.out().isEmpty(), run.out());
@@ -318,33 +298,33 @@ class BadInputTest {
         Path routeA = corridor(dir.resolve("a"), 24);
         Path routeB = corridor(dir.resolve("b"), 24, 99, 40);
         Path model = dir.resolve("a.snn");
-        Run train = sparrow("snn", "train", "--data", routeA.toString(), "--places", "12", "--neurons-per-module", "10",
+        CliRun train = sparrow("snn", "train", "--data", routeA.toString(), "--places", "12", "--neurons-per-module", "10",
                 "--epochs", "1", "--epoch-step", "0", "--threads", "1", "--out", model.toString());
         assertEquals(SparrowCli.DONE, train.code(), train.err());
 
-        Run otherRoute = sparrow("snn", "eval", "--model", model.toString(), "--data", routeB.toString(), "--json");
+        CliRun otherRoute = sparrow("snn", "eval", "--model", model.toString(), "--data", routeB.toString(), "--json");
         assertEquals(SparrowCli.BAD_INPUT, otherRoute.code());
         assertTrue(otherRoute.line().matches("sparrow eval: " + Pattern.quote(model + " was trained on " + routeA
                 + " (12 places, every 1, references ") + "\\p{XDigit}{16}\\) but --data selects "
                 + Pattern.quote(routeB + " (12 places, every 1, references ") + "\\p{XDigit}{16}\\); pass the "
                 + "training's --data and --every, or --force to evaluate anyway"), otherRoute.err());
 
-        Run otherStride = sparrow("snn", "eval", "--model", model.toString(), "--data", routeA.toString(), "--every", "2");
+        CliRun otherStride = sparrow("snn", "eval", "--model", model.toString(), "--data", routeA.toString(), "--every", "2");
         assertEquals(SparrowCli.BAD_INPUT, otherStride.code());
         assertTrue(otherStride.line().contains("but --data selects " + routeA + " (12 places, every 2,"), otherStride.err());
 
-        Run forced = sparrow("snn", "eval", "--model", model.toString(), "--data", routeB.toString(), "--json", "--force");
+        CliRun forced = sparrow("snn", "eval", "--model", model.toString(), "--data", routeB.toString(), "--json", "--force");
         assertEquals(SparrowCli.DONE, forced.code(), forced.err());
         assertTrue(forced.err().contains("; evaluating anyway (--force)"), forced.err());
 
-        Run same = sparrow("snn", "eval", "--model", model.toString(), "--data", routeA.toString(), "--json");
+        CliRun same = sparrow("snn", "eval", "--model", model.toString(), "--data", routeA.toString(), "--json");
         assertEquals(SparrowCli.DONE, same.code(), same.err());
 
         Path modelB = dir.resolve("b.snn");
         assertEquals(SparrowCli.DONE, sparrow("snn", "train", "--data", routeB.toString(), "--places", "12",
                 "--neurons-per-module", "10", "--epochs", "1", "--epoch-step", "0", "--threads", "1",
                 "--out", modelB.toString()).code());
-        Run mixed = sparrow("snn", "eval", "--model", model.toString(), "--model", modelB.toString(),
+        CliRun mixed = sparrow("snn", "eval", "--model", model.toString(), "--model", modelB.toString(),
                 "--data", routeA.toString());
         assertEquals(SparrowCli.BAD_INPUT, mixed.code());
         assertTrue(mixed.line().startsWith("sparrow eval: " + modelB + " was trained on " + routeB), mixed.err());

@@ -1,5 +1,6 @@
 package dev.sparrow.agent.cli;
 
+import static dev.sparrow.agent.cli.CliRun.sparrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparrow.agent.Json;
 import dev.sparrow.testsupport.PtyPair;
 import dev.sparrow.testsupport.SimulatorProcess;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,22 +24,11 @@ class BridgeCommandTest {
     @TempDir
     Path dir;
 
-    /** Exit code and what the command printed. */
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run sparrow(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SparrowCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void sendHandshakesAndReportsTheAckRoundTrip() throws Exception {
         try (PtyPair pty = new PtyPair(dir, "send"); SimulatorProcess sim = new SimulatorProcess(pty.b())) {
             String port = pty.a().toString();
-            Run run = sparrow("bridge", "send", "--port", port, "--place", "4242", "--score", "0.875", "--timeout", "5s");
+            CliRun run = sparrow("bridge", "send", "--port", port, "--place", "4242", "--score", "0.875", "--timeout", "5s");
             assertEquals(SparrowCli.DONE, run.code(), run.err());
             Matcher ack = Pattern.compile("firmware on " + Pattern.quote(port) + ": sparrow-sim/1.0 protocol 1 max payload 64; "
                     + "PLACE ACKED seq=0 attempts=1 round trip (\\d+) µs").matcher(run.out().strip());
@@ -49,7 +37,7 @@ class BridgeCommandTest {
             assertTrue(roundTripUs > 0 && roundTripUs < 1_000_000, "round trip " + roundTripUs + " µs");
             sim.awaitLine(l -> l.startsWith("PLACE id=4242 score=0.875000 timestamp_us="), 2000);
 
-            Run json = sparrow("bridge", "send", "--port", port, "--place", "7", "--json");
+            CliRun json = sparrow("bridge", "send", "--port", port, "--place", "7", "--json");
             assertEquals(SparrowCli.DONE, json.code(), json.err());
             JsonNode result = Json.MAPPER.readTree(json.out());
             assertEquals(port, result.get("port").asText());
@@ -64,7 +52,7 @@ class BridgeCommandTest {
     @Test
     void monitorPrintsDecodedOdometryAndBatteryOneLinePerFrame() throws Exception {
         try (PtyPair pty = new PtyPair(dir, "monitor"); SimulatorProcess sim = new SimulatorProcess(pty.b())) {
-            Run run = sparrow("bridge", "monitor", "--port", pty.a().toString(), "--duration", "2s");
+            CliRun run = sparrow("bridge", "monitor", "--port", pty.a().toString(), "--duration", "2s");
             assertEquals(SparrowCli.DONE, run.code(), run.err());
             List<String> lines = run.out().lines().toList();
             Pattern odometry = Pattern.compile("\\S+ RX version=1 type=ODOMETRY flags=0 seq=\\d+ timestamp_ms=\\d+ "
@@ -90,7 +78,7 @@ class BridgeCommandTest {
             assertTrue(counters.contains(" frames_received=" + received + " "), "counters count what was printed: " + counters);
             assertTrue(counters.contains(" crc_rejections=0 "), counters);
 
-            Run json = sparrow("bridge", "monitor", "--port", pty.a().toString(), "--duration", "1200ms", "--json");
+            CliRun json = sparrow("bridge", "monitor", "--port", pty.a().toString(), "--duration", "1200ms", "--json");
             assertEquals(SparrowCli.DONE, json.code(), json.err());
             List<JsonNode> objects = new ArrayList<>();
             for (String line : json.out().lines().toList()) {
@@ -115,7 +103,7 @@ class BridgeCommandTest {
         String missing = dir.resolve("no-such-port").toString();
         for (String verb : new String[] {"send", "monitor"}) {
             // Both would wait 10 s for a port that is merely busy; a path that names nothing fails at once.
-            Run run = sparrow("bridge", verb, "--port", missing, verb.equals("send") ? "--timeout" : "--duration", "10s");
+            CliRun run = sparrow("bridge", verb, "--port", missing, verb.equals("send") ? "--timeout" : "--duration", "10s");
             assertEquals(SparrowCli.BAD_INPUT, run.code(), run.out() + run.err());
             assertEquals("sparrow bridge " + verb + ": cannot open " + missing + ": no such device (jSerialComm SerialPortInvalidPortException)",
                     run.err().strip());
@@ -126,7 +114,7 @@ class BridgeCommandTest {
     @Test
     void sendWithoutFirmwareOnTheOtherEndFailsTheCheck() throws Exception {
         try (PtyPair pty = new PtyPair(dir, "silent")) {
-            Run run = sparrow("bridge", "send", "--port", pty.a().toString(), "--timeout", "700ms");
+            CliRun run = sparrow("bridge", "send", "--port", pty.a().toString(), "--timeout", "700ms");
             assertEquals(SparrowCli.CHECK_FAILED, run.code(), run.out() + run.err());
             assertEquals("sparrow bridge send: no firmware answered on " + pty.a() + " within 700 ms (is it running, at 115200 baud?)",
                     run.err().strip());
@@ -136,7 +124,7 @@ class BridgeCommandTest {
     @Test
     void listNamesThePortsAndSaysPseudoTerminalsOpenByPath() throws Exception {
         try (PtyPair pty = new PtyPair(dir, "list")) {
-            Run run = sparrow("bridge", "list");
+            CliRun run = sparrow("bridge", "list");
             assertEquals(SparrowCli.DONE, run.code(), run.err());
             assertTrue(!run.out().contains(pty.a().toString()), "jSerialComm lists only /dev entries: " + run.out());
             run.out().lines().forEach(l -> assertTrue(l.startsWith("/dev/"), l));

@@ -1,5 +1,6 @@
 package dev.sparrow.agent.cli;
 
+import static dev.sparrow.agent.cli.CliRun.sparrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparrow.agent.Json;
 import dev.sparrow.testsupport.SharedData;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,20 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sparrow compress}: the JSON reports, and every refusal before anything is written. */
 class CompressCommandTest {
-    private record Run(int code, String out, String err) {}
-
     @TempDir
     Path dir;
     Path images;
     Path out;
     String model;
-
-    private static Run sparrow(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SparrowCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @BeforeEach
     void setUp() throws IOException {
@@ -50,7 +40,7 @@ class CompressCommandTest {
 
     @Test
     void writesTheModelAndReportsAsJson() throws Exception {
-        Run r = sparrow("compress", model, "-o", out.toString(), "--int8", "--calib", images.toString(), "--json");
+        CliRun r = sparrow("compress", model, "-o", out.toString(), "--int8", "--calib", images.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode report = Json.MAPPER.readTree(r.out());
         assertEquals(2, report.get("calibration_images").asInt());
@@ -65,7 +55,7 @@ class CompressCommandTest {
     }
 
     private void refused(String expected, String... args) {
-        Run r = sparrow(args);
+        CliRun r = sparrow(args);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(expected), r.err());
         assertEquals(1, r.err().lines().filter(l -> !l.startsWith("(sparrow")).count(), "one line: " + r.err());
@@ -74,7 +64,7 @@ class CompressCommandTest {
 
     @Test
     void prunesWithoutQuantisingAndMeasuresOnEveryImage() throws Exception {
-        Run r = sparrow("compress", model, "-o", out.toString(), "--prune", "0.5", "--block", "1x4", "--calib",
+        CliRun r = sparrow("compress", model, "-o", out.toString(), "--prune", "0.5", "--block", "1x4", "--calib",
                 images.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode report = Json.MAPPER.readTree(r.out());
@@ -86,20 +76,20 @@ class CompressCommandTest {
 
     @Test
     void writesACodebookFileThatModelRunLoads() throws Exception {
-        Run r = sparrow("compress", model, "-o", out.toString(), "--codebook", "16", "--calib", images.toString(), "--json");
+        CliRun r = sparrow("compress", model, "-o", out.toString(), "--codebook", "16", "--calib", images.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode report = Json.MAPPER.readTree(r.out());
         assertTrue(report.get("method").asText().startsWith("codebook K=16"), r.out());
         assertTrue(report.get("size_ratio_vs_float32").asDouble() < 0.25, r.out());
         assertEquals("4/32", report.get("layers").get(0).get("bits_after").asText(), r.out());
-        Run run = sparrow("model", "run", out.toString());
+        CliRun run = sparrow("model", "run", out.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("classificators"), run.out());
     }
 
     @Test
     void mixedPrecisionFitsTheBudgetAndReportsTheChoice() throws Exception {
-        Run r = sparrow("compress", model, "-o", out.toString(), "--mixed-precision", "0.25", "--calib", images.toString(),
+        CliRun r = sparrow("compress", model, "-o", out.toString(), "--mixed-precision", "0.25", "--calib", images.toString(),
                 "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode report = Json.MAPPER.readTree(r.out());
@@ -110,7 +100,7 @@ class CompressCommandTest {
         assertEquals(report.get("weight_bytes_after").asLong(), mixed.get("weight_bytes").asLong());
         assertEquals(4, mixed.get("uniform").size(), "K = 256, 64, 16, 4");
         assertEquals(report.get("layers").size(), mixed.get("layers").size(), "one choice per layer");
-        Run run = sparrow("model", "run", out.toString());
+        CliRun run = sparrow("model", "run", out.toString());
         assertEquals(0, run.code(), run.err());
     }
 

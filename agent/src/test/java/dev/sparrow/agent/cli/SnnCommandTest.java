@@ -1,12 +1,11 @@
 package dev.sparrow.agent.cli;
 
+import static dev.sparrow.agent.cli.CliRun.sparrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparrow.testsupport.SharedData;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -16,22 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sparrow snn train} and {@code eval} end to end on the real corridor route, and their refusals. */
 class SnnCommandTest {
-    /** Exit code and what the command printed. */
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run sparrow(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SparrowCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void trainsWithCalibratedEpochsAndEvaluates(@TempDir Path dir) throws IOException {
         String corridor = SharedData.vpr("corridor").toString();
         Path model = dir.resolve("corridor.snn");
-        Run train = sparrow("snn", "train", "--data", corridor, "--places", "60", "--neurons-per-module", "40",
+        CliRun train = sparrow("snn", "train", "--data", corridor, "--places", "60", "--neurons-per-module", "40",
                 "--epochs", "2", "--epoch-step", "1", "--threads", "2", "--out", model.toString());
         assertEquals(0, train.code(), train.err());
         assertTrue(Files.size(model) > 0, "the model file is written");
@@ -55,7 +43,7 @@ class SnnCommandTest {
         assertEquals(2, candidates, "one line per epoch candidate: " + train.err());
         assertTrue(kept != null, "one candidate is kept: " + train.err());
 
-        Run eval = sparrow("snn", "eval", "--model", model.toString(), "--data", corridor, "--sequence", "4",
+        CliRun eval = sparrow("snn", "eval", "--model", model.toString(), "--data", corridor, "--sequence", "4",
                 "--json");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.err().contains("query: ") && eval.err().contains("(100%)"), "eval shows its progress: " + eval.err());
@@ -74,7 +62,7 @@ class SnnCommandTest {
     @Test
     void refusesAFolderOfAnotherLayoutAndShowsTheExpectedOne(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("images"));
-        Run run = sparrow("snn", "train", "--data", dir.toString(), "--places", "10", "--out",
+        CliRun run = sparrow("snn", "train", "--data", dir.toString(), "--places", "10", "--out",
                 dir.resolve("x.snn").toString());
         assertEquals(SparrowCli.BAD_INPUT, run.code());
         assertTrue(run.err().contains("ground_truth.csv") && run.err().contains("reference"),
@@ -86,7 +74,7 @@ class SnnCommandTest {
         String corridor = SharedData.vpr("corridor").toString();
         Path model = dir.resolve("broken.snn");
         Files.write(model, new byte[] {'S', 'N', 'N', 0, 1, 2, 3});
-        Run run = sparrow("snn", "eval", "--model", model.toString(), "--data", corridor);
+        CliRun run = sparrow("snn", "eval", "--model", model.toString(), "--data", corridor);
         assertEquals(SparrowCli.BAD_INPUT, run.code());
         assertTrue(run.err().contains(model.toString()), "the message names the file: " + run.err());
         assertTrue(run.out().isEmpty(), "no result is printed: " + run.out());
