@@ -227,6 +227,37 @@ class SmallKernelsTest {
     }
 
     @Test
+    void vectorBilinearRowQ11MatchesScalarTwin() {
+        java.util.Random r = new java.util.Random(56);
+        for (int trial = 0; trial < 200; trial++) {
+            int inW = 1 + r.nextInt(12), outW = 1 + r.nextInt(24), c = 1 + r.nextInt(70);
+            int[] lo = new int[outW], hi = new int[outW], alpha = new int[outW];
+            for (int x = 0; x < outW; x++) {
+                lo[x] = r.nextInt(inW);
+                hi[x] = Math.min(inW - 1, lo[x] + 1);
+                alpha[x] = r.nextInt(4) == 0 ? 1024 : r.nextInt((1 << 11) + 1);
+            }
+            byte[] in = new byte[2 * inW * c + 7];
+            r.nextBytes(in);
+            int alphaV = r.nextInt(4) == 0 ? 1024 : r.nextInt((1 << 11) + 1);
+            byte[] vector = new byte[outW * c + 2], scalar = new byte[outW * c + 2];
+            ResizeQ8.bilinearRowQ11(in, 7, 7 + inW * c, alphaV, lo, hi, alpha, c, outW, vector, 2);
+            ResizeQ8.bilinearRowQ11Scalar(in, 7, 7 + inW * c, alphaV, lo, hi, alpha, c, outW, scalar, 2);
+            assertArrayEquals(scalar, vector, "trial " + trial);
+        }
+    }
+
+    /** Ties (an exact half after the shift) round up, towards +∞, in XNNPACK's arithmetic. */
+    @Test
+    void bilinearRowQ11RoundsTiesUp() {
+        byte[] in = {-3, -4, 3, 4};
+        byte[] out = new byte[2];
+        // One row (row0 == row1), the two columns of each pair halfway: -3.5 → -3 and 3.5 → 4.
+        ResizeQ8.bilinearRowQ11Scalar(in, 0, 0, 0, new int[] {0, 2}, new int[] {1, 3}, new int[] {1024, 1024}, 1, 2, out, 0);
+        assertArrayEquals(new byte[] {-3, 4}, out);
+    }
+
+    @Test
     void vectorLookupMatchesScalarTwin() {
         java.util.Random r = new java.util.Random(89);
         for (int trial = 0; trial < 100; trial++) {

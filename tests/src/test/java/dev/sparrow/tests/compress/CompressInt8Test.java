@@ -64,13 +64,13 @@ class CompressInt8Test {
      */
     @ParameterizedTest(name = "{0} ({1}) -> int8: TFLite 2.6.2 and 2.21 run it, Sparrow is bit-exact")
     @CsvSource({
-        "face_detection_short_range.tflite, MINUS_ONE_TO_ONE, 0.40, true",
-        "face_landmark.tflite, ZERO_TO_ONE, 0.30, true",
-        "pose_detection.tflite, MINUS_ONE_TO_ONE, 0.30, false",
-        "selfie_segmentation.tflite, ZERO_TO_ONE, 0.40, false"
+        "face_detection_short_range.tflite, MINUS_ONE_TO_ONE, 0.40",
+        "face_landmark.tflite, ZERO_TO_ONE, 0.30",
+        "pose_detection.tflite, MINUS_ONE_TO_ONE, 0.30",
+        "selfie_segmentation.tflite, ZERO_TO_ONE, 0.40"
     })
-    void int8ModelRunsInTfliteAndSparrowMatchesIt(String file, InputNormalization normalization, double maxRatio,
-                                                  boolean xnnpackExact) throws Exception {
+    void int8ModelRunsInTfliteAndSparrowMatchesIt(String file, InputNormalization normalization, double maxRatio)
+            throws Exception {
         Path out = dir.resolve(file.replace(".tflite", "_int8.tflite"));
         CompressionReport report = compress(file, normalization, out, false);
 
@@ -80,7 +80,7 @@ class CompressInt8Test {
             assertEquals(DataType.FLOAT32, int8.tensor(o).type(), "float outputs, dequantised inside");
         }
         assertRunsInt8Inside(int8);
-        assertTfliteAgrees(file, out, int8, testInputs(int8, normalization), xnnpackExact);
+        assertTfliteAgrees(file, out, int8, testInputs(int8, normalization));
 
         assertTrue(report.sizeRatio() <= maxRatio, file + ": " + report.outputFileBytes() + " bytes is "
                 + report.sizeRatio() + " of the fp32 model's " + report.float32FileBytes());
@@ -100,13 +100,12 @@ class CompressInt8Test {
      */
     @ParameterizedTest(name = "{0} ({1}) -> int8 with int8 I/O: TFLite 2.6.2 and 2.21 run it, Sparrow is bit-exact")
     @CsvSource({
-        "face_detection_short_range.tflite, MINUS_ONE_TO_ONE, true",
-        "face_landmark.tflite, ZERO_TO_ONE, true",
-        "pose_detection.tflite, MINUS_ONE_TO_ONE, false",
-        "selfie_segmentation.tflite, ZERO_TO_ONE, false"
+        "face_detection_short_range.tflite, MINUS_ONE_TO_ONE",
+        "face_landmark.tflite, ZERO_TO_ONE",
+        "pose_detection.tflite, MINUS_ONE_TO_ONE",
+        "selfie_segmentation.tflite, ZERO_TO_ONE"
     })
-    void int8IoModelRunsInTfliteAndSparrowMatchesIt(String file, InputNormalization normalization, boolean xnnpackExact)
-            throws Exception {
+    void int8IoModelRunsInTfliteAndSparrowMatchesIt(String file, InputNormalization normalization) throws Exception {
         Path out = dir.resolve(file.replace(".tflite", "_int8io.tflite"));
         CompressionReport report = compress(file, normalization, out, true);
 
@@ -122,7 +121,7 @@ class CompressInt8Test {
             }
         }
         assertRunsInt8Inside(int8);
-        assertTfliteAgrees(file, out, int8, testInputs(int8, normalization), xnnpackExact);
+        assertTfliteAgrees(file, out, int8, testInputs(int8, normalization));
         for (CompressionReport.OutputDeviation d : report.deviations()) {
             assertTrue(Double.isFinite(d.maxAbs()) && d.meanAbs() <= d.maxAbs(), file + ": " + d);
         }
@@ -169,17 +168,12 @@ class CompressInt8Test {
 
     /**
      * TensorFlow Lite 2.6.2's built-in kernels against Sparrow in TFLite mode: every output byte equal. TensorFlow
-     * Lite 2.21, built-in and with XNNPACK, must load and run the file and give outputs of the right size; with
-     * {@code xnnpackExact} 2.21 + XNNPACK must also equal Sparrow in XNNPACK mode byte for byte (it does on the
-     * face models; pose_detection and selfie_segmentation use operators whose XNNPACK arithmetic that mode does
-     * not reproduce yet).
+     * Lite 2.21, built-in and with XNNPACK, must load and run the file and give outputs of the right size, and
+     * 2.21 + XNNPACK must equal Sparrow in XNNPACK mode byte for byte.
      */
-    private static void assertTfliteAgrees(String file, Path out, Model int8, List<byte[]> inputs, boolean xnnpackExact)
-            throws Exception {
+    private static void assertTfliteAgrees(String file, Path out, Model int8, List<byte[]> inputs) throws Exception {
         assertSame(file, out, int8, inputs, ReferenceKind.TFLITE_2_6_BUILTIN, Int8Mode.TFLITE);
-        if (xnnpackExact) {
-            assertSame(file, out, int8, inputs, ReferenceKind.TFLITE_2_21_XNNPACK, Int8Mode.XNNPACK);
-        }
+        assertSame(file, out, int8, inputs, ReferenceKind.TFLITE_2_21_XNNPACK, Int8Mode.XNNPACK);
         for (ReferenceKind kind : new ReferenceKind[] {ReferenceKind.TFLITE_2_21_BUILTIN, ReferenceKind.TFLITE_2_21_XNNPACK}) {
             try (ReferenceRunner tflite = reference().open(out, kind, 1)) {
                 for (byte[] x : inputs) {

@@ -35,7 +35,7 @@ class Int8OpsConformanceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"conv2d", "depthwise", "fullyConnected", "ties", "add", "mul", "prelu", "activations", "pools",
-        "mean", "lookup", "longSoftmax", "conversions", "layout", "chains"})
+        "mean", "lookup", "longSoftmax", "conversions", "layout", "resizes", "chains"})
     void isBitExactAgainstTfliteBuiltins(String name, byte[] model) throws Exception {
         GeneratedModelCheck.assertConforms(name, model, dir);
     }
@@ -44,12 +44,13 @@ class Int8OpsConformanceTest {
      * The same models through Sparrow's XNNPACK mode against TensorFlow Lite 2.21 + XNNPACK, for the
      * operators whose XNNPACK arithmetic reference/int8-rounding.md §5 describes (fp32 requantisation of
      * conv/depthwise/FC, integer ADD, fp32 MUL, MEAN, QUANTIZE), PRELU (which 2.21's delegate leaves to the
-     * built-in kernel), the activations and the table and pooling operators; RESIZE_BILINEAR, the pure data-movement operators and the long softmax rows are left to the
-     * TFLite-mode test.
+     * built-in kernel), the activations and the table and pooling operators, and RESIZE_BILINEAR (XNNPACK's own
+     * 11-bit arithmetic); the pure data-movement operators and the long softmax rows are left to the TFLite-mode
+     * test.
      */
     @ParameterizedTest(name = "XNNPACK mode: {0}")
     @MethodSource({"conv2d", "depthwise", "fullyConnected", "ties", "add", "mul", "prelu", "activations", "pools",
-        "mean", "meanWithEqualParams", "lookup", "conversions", "chains"})
+        "mean", "meanWithEqualParams", "lookup", "conversions", "resizes", "chains"})
     void xnnpackModeIsBitExactAgainstTflite221Xnnpack(String name, byte[] model) throws Exception {
         GeneratedModelCheck.assertConforms(name, model, dir, Int8Mode.XNNPACK);
     }
@@ -661,9 +662,17 @@ class Int8OpsConformanceTest {
         cases.add(stridedSlice(new int[] {1, 6, 7, 4}, new int[] {0, 1, 2, 0}, new int[] {1, 5, 7, 3},
                 new int[] {1, 1, 2, 1}, q));
         cases.add(depthToSpace(new int[] {1, 3, 4, 8}, 2, q));
+        return cases.stream();
+    }
+
+    /** Every coordinate mapping, up and down, and pose_detection's 2× upsampling, where ties are frequent. */
+    static Stream<Arguments> resizes() {
+        List<Arguments> cases = new ArrayList<>();
+        Quant q = Quant.of(0.04f, -9);
         for (boolean[] f : new boolean[][] {{false, false}, {true, false}, {false, true}}) {
             cases.add(resize(new int[] {1, 4, 5, 3}, 9, 11, f[0], f[1], q));
             cases.add(resize(new int[] {1, 7, 9, 2}, 3, 4, f[0], f[1], Quant.of(0.02f, -128)));
+            cases.add(resize(new int[] {1, 7, 7, 37}, 14, 14, f[0], f[1], Quant.of(0.03f, -128)));
         }
         return cases.stream();
     }

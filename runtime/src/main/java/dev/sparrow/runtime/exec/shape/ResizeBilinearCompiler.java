@@ -4,6 +4,7 @@ import dev.sparrow.kernels.f32.Resize;
 import dev.sparrow.kernels.q8.ResizeQ8;
 import dev.sparrow.runtime.exec.Arena;
 import dev.sparrow.runtime.exec.CompileContext;
+import dev.sparrow.runtime.exec.Int8Mode;
 import dev.sparrow.runtime.exec.Step;
 import dev.sparrow.runtime.model.DataType;
 import dev.sparrow.runtime.model.OpOptions;
@@ -20,10 +21,13 @@ import java.util.Arrays;
  * half_pixel_centers, else {@code o·scale}; neighbours {@code max(floor, 0)} and {@code min(ceil, in−1)};
  * the four products are summed in the reference's order ({@link Resize}, channel vectors at a time).
  *
- * <p>int8 follows {@code ResizeBilinearInteger} ({@link ResizeQ8}): 10-bit fixed-point coordinates, 64-bit products, and
- * {@code (v ± 2^19) / 2^20} with C division, i.e. ties away from zero. Input and output must share their
- * quantisation (there is no requantisation step); the coordinates are integer so both int8 modes agree.
- * Work is split by output rows.
+ * <p>int8 follows {@code ResizeBilinearInteger} ({@link ResizeQ8#bilinearRow}): 10-bit fixed-point coordinates,
+ * 64-bit products, and {@code (v ± 2^19) / 2^20} with C division, i.e. ties away from zero. In
+ * {@link Int8Mode#XNNPACK} it follows XNNPACK's {@code s8} resize, which TensorFlow Lite 2.21's delegate runs
+ * ({@link ResizeQ8#bilinearRowQ11}): float source coordinates as its indirection setup computes them
+ * ({@link IntAxis#q11}), fractions rounded to 11 bits, two interpolations and ties rounded up; on pose_detection's
+ * 7² → 14² resize the two arithmetics differ in one value in twenty. Input and output must share their
+ * quantisation (there is no requantisation step). Work is split by output rows.
  */
 final class ResizeBilinearCompiler {
 
@@ -75,8 +79,12 @@ final class ResizeBilinearCompiler {
             throw OpChecks.error(ctx, op, "input " + in.describe() + " is quantized " + qi + " but output "
                     + out.describe() + " is " + qo + "; int8 resize needs equal parameters (as in TFLite)");
         }
+        if (ctx.int8Mode() == Int8Mode.XNNPACK) {
+            return new IntegerStep(g, IntAxis.q11(g.inH, g.outH, alignCorners, halfPixelCenters),
+                    IntAxis.q11(g.inW, g.outW, alignCorners, halfPixelCenters), true, inOffset, outOffset, parts);
+        }
         return new IntegerStep(g, IntAxis.of(g.inH, g.outH, alignCorners, halfPixelCenters),
-                IntAxis.of(g.inW, g.outW, alignCorners, halfPixelCenters), inOffset, outOffset, parts);
+                IntAxis.of(g.inW, g.outW, alignCorners, halfPixelCenters), false, inOffset, outOffset, parts);
     }
 
     record Geometry(int batch, int inH, int inW, int depth, int outH, int outW) {}
@@ -100,8 +108,12 @@ final class ResizeBilinearCompiler {
         }
     }
 
-    /** Per output coordinate: the two source indices and the 10-bit fraction {@code scaled − 1024·lo}. */
+    /**
+     * Per output coordinate: the two source indices and the fixed-point fraction of the second, 10 bits in
+     * TFLite's arithmetic ({@link #of}) and 11 in XNNPACK's ({@link #q11}).
+     */
     record IntAxis(int[] lo, int[] hi, int[] frac) {
+        /** TFLite's {@code ResizeBilinearInteger}: 10-bit scale and coordinates, fraction {@code scaled − 1024·lo}. */
         static IntAxis of(int in, int out, boolean alignCorners, boolean halfPixel) {
             int scale10 = alignCorners && out > 1
                     ? ((1 << 10) * (in - 1) + (out - 1) / 2) / (out - 1)
@@ -114,6 +126,31 @@ final class ResizeBilinearCompiler {
                 lo[o] = Math.max(scaled / (1 << 10), 0);
                 hi[o] = Math.min((scaled + (1 << 10) - 1) / (1 << 10), in - 1);
                 frac[o] = scaled - (1 << 10) * lo[o];
+            }
+            return new IntAxis(lo, hi, frac);
+        }
+
+        /**
+         * XNNPACK's {@code xnn_indirection_init_resize_bilinear2d_hwc_q11}, in float as it computes: the source
+         * coordinate {@code o·scale} (align_corners, or TensorFlow's legacy mapping without half_pixel_centers)
+         * or {@code o·scale + (scale/2 − 1/2)} clamped to the input (half_pixel_centers), its truncation and
+         * the next index (clamped), and the fraction rounded to 11 bits, ties to even.
+         */
+        static IntAxis q11(int in, int out, boolean alignCorners, boolean halfPixel) {
+            int adjustment = alignCorners && out != 1 ? 1 : 0;
+            float scale = (float) (in - adjustment) / (float) (out - adjustment);
+            float offset = 0.5f * scale - 0.5f;
+            int[] lo = new int[out];
+            int[] hi = new int[out];
+            int[] frac = new int[out];
+            for (int o = 0; o < out; o++) {
+                float v = (float) o * scale;
+                if (halfPixel && !alignCorners) {
+                    v = Math.min(Math.max(v + offset, 0f), (float) (in - 1));
+                }
+                lo[o] = (int) v;
+                hi[o] = Math.min(lo[o] + 1, in - 1);
+                frac[o] = (int) Math.rint((v - (float) lo[o]) * 2048f);
             }
             return new IntAxis(lo, hi, frac);
         }
@@ -144,7 +181,9 @@ final class ResizeBilinearCompiler {
         }
     }
 
-    record IntegerStep(Geometry g, IntAxis ys, IntAxis xs, int inOffset, int outOffset, int parts) implements Step {
+    /** int8 rows; {@code q11}: XNNPACK's arithmetic on 11-bit fractions, else TFLite's on 10-bit ones. */
+    record IntegerStep(Geometry g, IntAxis ys, IntAxis xs, boolean q11, int inOffset, int outOffset, int parts)
+            implements Step {
         @Override
         public void run(Arena arena, int part, int parts) {
             byte[] a = arena.i8;
@@ -158,8 +197,12 @@ final class ResizeBilinearCompiler {
                 int y = r % g.outH;
                 int row0 = inOffset + b * inImage + ys.lo[y] * inRow;
                 int row1 = inOffset + b * inImage + ys.hi[y] * inRow;
-                ResizeQ8.bilinearRow(a, row0, row1, ys.frac[y], xs.lo, xs.hi, xs.frac, c, g.outW, a,
-                        outOffset + r * g.outW * c);
+                int dst = outOffset + r * g.outW * c;
+                if (q11) {
+                    ResizeQ8.bilinearRowQ11(a, row0, row1, ys.frac[y], xs.lo, xs.hi, xs.frac, c, g.outW, a, dst);
+                } else {
+                    ResizeQ8.bilinearRow(a, row0, row1, ys.frac[y], xs.lo, xs.hi, xs.frac, c, g.outW, a, dst);
+                }
             }
         }
 
