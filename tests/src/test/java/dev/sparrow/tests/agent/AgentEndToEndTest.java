@@ -9,6 +9,8 @@ import dev.sparrow.agent.cli.SparrowCli;
 import dev.sparrow.agent.demo.DemoRoute;
 import dev.sparrow.tests.mqtt.Mosquitto;
 import dev.sparrow.testsupport.SharedData;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -135,6 +137,17 @@ class AgentEndToEndTest {
         assertTrue(err.toString().contains("0 frames dropped"), err.toString());
     }
 
+    /**
+     * The class path {@code ./sparrow} runs with: this module's classes and its runtime dependencies as the
+     * build wrote them before the tests (tests/pom.xml), not the test class path, which also holds every
+     * test-scoped library and so would hide one the agent needs but the launcher lacks.
+     */
+    private static String launcherClassPath() throws IOException {
+        Path file = Path.of("target", "sparrow.classpath");
+        assertTrue(Files.isRegularFile(file), file.toAbsolutePath() + " was not written by the build");
+        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + Files.readString(file).strip();
+    }
+
     @Test
     void runStopsInOrderOnSigtermAndLeavesNothingInTheOutbox(@TempDir Path dir) throws Exception {
         try (Mosquitto broker = Mosquitto.builder().start()) {
@@ -154,7 +167,7 @@ class AgentEndToEndTest {
                     received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8))));
 
             Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                    "--add-modules", "jdk.incubator.vector", "-cp", launcherClassPath(),
                     SparrowCli.class.getName(), "run", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
             try {
