@@ -189,17 +189,22 @@ class CompressInt8Test {
         }
     }
 
+    /** TensorFlow Lite's bytes, and Sparrow's on one thread and on two (element-wise steps split too). */
     private static void assertSame(String file, Path out, Model int8, List<byte[]> inputs, ReferenceKind kind,
                                    Int8Mode mode) throws Exception {
         try (ReferenceRunner tflite = reference().open(out, kind, 1);
-             Interpreter sparrow = Interpreter.create(int8, new Interpreter.Options(1, mode))) {
+             Interpreter one = Interpreter.create(int8, new Interpreter.Options(1, mode));
+             Interpreter two = Interpreter.create(int8, new Interpreter.Options(2, mode))) {
             for (byte[] x : inputs) {
                 tflite.setInput(0, x);
                 tflite.invoke();
-                sparrow.setInputRaw(0, x);
-                sparrow.run();
-                for (int o = 0; o < sparrow.outputCount(); o++) {
-                    assertArrayEquals(tflite.output(o), sparrow.outputRaw(o), file + " output " + o + ", " + kind.label());
+                for (Interpreter sparrow : List.of(one, two)) {
+                    sparrow.setInputRaw(0, x);
+                    sparrow.run();
+                    for (int o = 0; o < sparrow.outputCount(); o++) {
+                        assertArrayEquals(tflite.output(o), sparrow.outputRaw(o), file + " output " + o + ", "
+                                + kind.label() + ", " + (sparrow == one ? "one thread" : "two threads"));
+                    }
                 }
             }
         }

@@ -3,7 +3,6 @@ package dev.sparrow.runtime.exec.q8;
 import static dev.sparrow.runtime.exec.q8.Q8Support.fail;
 
 import dev.sparrow.kernels.q8.AddQ8;
-import dev.sparrow.runtime.exec.Arena;
 import dev.sparrow.runtime.exec.CompileContext;
 import dev.sparrow.runtime.exec.Int8Mode;
 import dev.sparrow.runtime.exec.Step;
@@ -36,8 +35,9 @@ final class AddCompiler {
             } catch (IllegalArgumentException e) {
                 throw fail(op, y, e.getMessage());
             }
-            return (Arena arena, int part, int parts) -> bc.forEachRun(aOff, bOff, yOff,
-                    (ai, as, bi, bs, yi, n) -> AddQ8.xnnpack(arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p));
+            return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
+                    yOff, part, parts, (ai, as, bi, bs, yi, n) -> AddQ8.xnnpack(
+                            arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p)));
         }
         AddQ8.TfliteParams p;
         try {
@@ -46,7 +46,8 @@ final class AddCompiler {
         } catch (IllegalArgumentException e) {
             throw fail(op, y, e.getMessage());
         }
-        return (Arena arena, int part, int parts) -> bc.forEachRun(aOff, bOff, yOff,
-                (ai, as, bi, bs, yi, n) -> AddQ8.tflite(arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p));
+        return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
+                yOff, part, parts, (ai, as, bi, bs, yi, n) -> AddQ8.tflite(
+                        arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p)));
     }
 }

@@ -2,6 +2,7 @@ package dev.sparrow.runtime.exec.q8;
 
 import static dev.sparrow.runtime.exec.q8.Q8Support.fail;
 
+import dev.sparrow.runtime.exec.Step;
 import dev.sparrow.runtime.model.Operator;
 import dev.sparrow.runtime.model.Tensor;
 import java.util.Arrays;
@@ -69,18 +70,35 @@ final class Broadcast {
         return st;
     }
 
-    void forEachRun(int aOff, int bOff, int outOff, Run run) {
+    /**
+     * The runs of part {@code part} of {@code parts}: whole runs of the outer loop, or for a single run (same
+     * shapes) a slice of it starting on a cache line.
+     */
+    void forEachRun(int aOff, int bOff, int outOff, int part, int parts, Run run) {
         int rank = shape.length;
         int inner = shape[rank - 1];
+        int aStep = aStrides[rank - 1], bStep = bStrides[rank - 1];
         int outer = Tensor.elementCount(shape) / Math.max(inner, 1);
+        if (outer == 1) {
+            int from = Q8Support.lineStart(inner, part, parts), to = Q8Support.lineStart(inner, part + 1, parts);
+            if (to > from) {
+                run.accept(aOff + from * aStep, aStep, bOff + from * bStep, bStep, outOff + from, to - from);
+            }
+            return;
+        }
+        int o0 = Step.rangeStart(outer, part, parts), o1 = Step.rangeStart(outer, part + 1, parts);
         int[] idx = new int[rank];
-        for (int o = 0; o < outer; o++) {
+        for (int d = rank - 2, rest = o0; d >= 0; d--) {
+            idx[d] = rest % shape[d];
+            rest /= shape[d];
+        }
+        for (int o = o0; o < o1; o++) {
             int ai = aOff, bi = bOff;
             for (int d = 0; d < rank - 1; d++) {
                 ai += idx[d] * aStrides[d];
                 bi += idx[d] * bStrides[d];
             }
-            run.accept(ai, aStrides[rank - 1], bi, bStrides[rank - 1], outOff + o * inner, inner);
+            run.accept(ai, aStep, bi, bStep, outOff + o * inner, inner);
             for (int d = rank - 2; d >= 0; d--) {
                 if (++idx[d] < shape[d]) {
                     break;

@@ -3,7 +3,6 @@ package dev.sparrow.runtime.exec.q8;
 import static dev.sparrow.runtime.exec.q8.Q8Support.fail;
 
 import dev.sparrow.kernels.q8.MulQ8;
-import dev.sparrow.runtime.exec.Arena;
 import dev.sparrow.runtime.exec.CompileContext;
 import dev.sparrow.runtime.exec.Int8Mode;
 import dev.sparrow.runtime.exec.Step;
@@ -32,13 +31,15 @@ final class MulCompiler {
             if (ctx.int8Mode() == Int8Mode.XNNPACK) {
                 MulQ8.XnnpackParams p = MulQ8.xnnpackParams(qa.scale(), qa.zeroPoint(), qb.scale(), qb.zeroPoint(),
                         qy.scale(), qy.zeroPoint(), range[0], range[1]);
-                return (Arena arena, int part, int parts) -> bc.forEachRun(aOff, bOff, yOff,
-                        (ai, as, bi, bs, yi, n) -> MulQ8.xnnpack(arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p));
+                return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
+                        yOff, part, parts, (ai, as, bi, bs, yi, n) -> MulQ8.xnnpack(
+                                arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p)));
             }
             MulQ8.TfliteParams p = MulQ8.tfliteParams(qa.scale(), qa.zeroPoint(), qb.scale(), qb.zeroPoint(),
                     qy.scale(), qy.zeroPoint(), range[0], range[1]);
-            return (Arena arena, int part, int parts) -> bc.forEachRun(aOff, bOff, yOff,
-                    (ai, as, bi, bs, yi, n) -> MulQ8.tflite(arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p));
+            return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
+                    yOff, part, parts, (ai, as, bi, bs, yi, n) -> MulQ8.tflite(
+                            arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p)));
         } catch (IllegalArgumentException e) {
             throw fail(op, y, e.getMessage());
         }

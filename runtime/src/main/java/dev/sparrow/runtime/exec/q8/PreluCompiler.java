@@ -3,7 +3,6 @@ package dev.sparrow.runtime.exec.q8;
 import static dev.sparrow.runtime.exec.q8.Q8Support.fail;
 
 import dev.sparrow.kernels.q8.PreluQ8;
-import dev.sparrow.runtime.exec.Arena;
 import dev.sparrow.runtime.exec.CompileContext;
 import dev.sparrow.runtime.exec.Step;
 import dev.sparrow.runtime.model.Operator;
@@ -33,7 +32,8 @@ final class PreluCompiler {
             throw fail(op, y, e.getMessage());
         }
         int xOff = ctx.offset(x.index()), aOff = ctx.offset(alpha.index()), yOff = ctx.offset(y.index());
-        return (Arena arena, int part, int parts) -> bc.forEachRun(xOff, aOff, yOff,
-                (xi, xs, ai, as, yi, n) -> PreluQ8.run(arena.i8, xi, xs, arena.i8, ai, as, arena.i8, yi, n, p));
+        return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(xOff, aOff,
+                yOff, part, parts, (xi, xs, ai, as, yi, n) -> PreluQ8.run(
+                        arena.i8, xi, xs, arena.i8, ai, as, arena.i8, yi, n, p)));
     }
 }

@@ -2,7 +2,10 @@ package dev.sparrow.runtime.exec.q8;
 
 import dev.sparrow.kernels.q8.OutputStage;
 import dev.sparrow.kernels.q8.Requant;
+import dev.sparrow.runtime.exec.Arena;
+import dev.sparrow.runtime.exec.CompileContext;
 import dev.sparrow.runtime.exec.Int8Mode;
+import dev.sparrow.runtime.exec.Step;
 import dev.sparrow.runtime.model.Activation;
 import dev.sparrow.runtime.model.DataType;
 import dev.sparrow.runtime.model.ModelException;
@@ -10,15 +13,41 @@ import dev.sparrow.runtime.model.Operator;
 import dev.sparrow.runtime.model.Quantization;
 import dev.sparrow.runtime.model.Tensor;
 
-/** Validation and quantisation arithmetic shared by the int8 operator compilers. */
+/** Validation, quantisation arithmetic and the work split shared by the int8 operator compilers. */
 final class Q8Support {
+    /** Values below which a part of an element-wise step costs more in hand-off than it saves. */
+    private static final int MIN_VALUES_PER_PART = 1 << 15;
+    /** Parts of an element-wise step start on a cache line, so two threads never write one line. */
+    private static final int LINE = 64;
+
     private Q8Support() {}
+
+    /** An element-wise step over {@code n} values, split across up to {@code ctx.threads()} parts. */
+    static Step elementwise(CompileContext ctx, long n, Step body) {
+        int maxParts = (int) Math.max(1, Math.min(ctx.threads(), n / MIN_VALUES_PER_PART));
+        return new Step() {
+            @Override
+            public void run(Arena arena, int part, int parts) {
+                body.run(arena, part, parts);
+            }
+
+            @Override
+            public int maxParts() {
+                return maxParts;
+            }
+        };
+    }
+
+    /** Start of part {@code part} of {@code n} values split into {@code parts}, on a cache line (n for the end). */
+    static int lineStart(int n, int part, int parts) {
+        return part == parts ? n : Step.rangeStart(n, part, parts) / LINE * LINE;
+    }
 
     static ModelException fail(Operator op, Tensor t, String problem) {
         return new ModelException(op.describe() + ": " + (t == null ? "" : t.describe() + " ") + problem);
     }
 
-    static Tensor tensor(Operator op, dev.sparrow.runtime.exec.CompileContext ctx, int index, String role) {
+    static Tensor tensor(Operator op, CompileContext ctx, int index, String role) {
         if (index < 0) {
             throw new ModelException(op.describe() + ": missing " + role + " tensor");
         }
@@ -82,7 +111,7 @@ final class Q8Support {
     }
 
     /** int32 bias of {@code channels} values, or null when the operator has none. */
-    static int[] bias(Operator op, dev.sparrow.runtime.exec.CompileContext ctx, int index, int channels) {
+    static int[] bias(Operator op, CompileContext ctx, int index, int channels) {
         if (index < 0) {
             return null;
         }
