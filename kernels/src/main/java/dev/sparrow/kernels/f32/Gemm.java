@@ -1,5 +1,8 @@
 package dev.sparrow.kernels.f32;
 
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -13,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Blocking: a micro-tile is {@link #MR} rows × {@link #NR} columns held in {@code 2·MR} vector
  * accumulators ({@link #MR1} rows × one vector for one-vector panels, see {@link PackedWeights}); the depth is cut into chunks of {@link #KC} so one panel chunk (KC × NR floats, 32 KB)
  * stays in L1 while the A block ({@link #MB} rows × KC) stays in L2. Accumulators start at the bias (first
- * chunk) or at C (later chunks) and the clamp is applied after the last chunk. Every element is summed
+ * chunk) or at C (later chunks) and the clamp ({@link #clamp}) is applied after the last chunk. Every element is summed
  * as {@code fma(a, b, acc)} in increasing {@code kk} order from the bias, so {@link #multiplyScalar} gives
  * bit-identical results.
  */
@@ -35,7 +38,7 @@ public final class Gemm {
      * Computes rows {@code [0, rows)} and column panels {@code [p0, p1)} of C. Row {@code i} of A starts at
      * {@code a[aOff + i·lda]}; row {@code i} of C at {@code c[cOff + i·ldc]}.
      *
-     * @param lo lower clamp (−∞ for none)
+     * @param lo lower clamp (−∞ for none), see {@link #clamp}
      * @param hi upper clamp (+∞ for none)
      */
     public static void multiply(float[] a, int aOff, int lda, int rows, PackedWeights w, int p0, int p1,
@@ -147,6 +150,17 @@ public final class Gemm {
         return count >= Long.SIZE ? -1L : (1L << count) - 1;
     }
 
+    /**
+     * The clamp of every output, as the micro-tiles apply it: two compares and two blends per vector, where
+     * {@code FloatVector.max/min} compile to five instructions each (Java's NaN and signed-zero rules), a large
+     * share of a 16-deep tile's time. It equals {@code Math.min(Math.max(acc, lo), hi)} for every {@code acc}
+     * (NaN, ±0 and ±∞ included) when {@code lo ≤ hi}, neither is NaN, {@code lo} is not −0 and {@code hi} is
+     * not +0: true of every fused activation (NONE, RELU, RELU6, RELU_N1_TO_1).
+     */
+    static float clamp(float acc, float lo, float hi) {
+        return acc >= hi ? hi : acc <= lo ? lo : acc;
+    }
+
     /** Scalar twin of {@link #multiply}: same arguments, plain loops, bit-identical results. */
     public static void multiplyScalar(float[] a, int aOff, int lda, int rows, PackedWeights w, int p0, int p1,
                                       float[] c, int cOff, int ldc, float lo, float hi) {
@@ -160,7 +174,7 @@ public final class Gemm {
                 for (int kk = 0; kk < k; kk++) {
                     acc = Math.fma(a[aOff + i * lda + kk], w.data[(p * k + kk) * nr + col], acc);
                 }
-                c[cOff + i * ldc + j] = Math.min(Math.max(acc, lo), hi);
+                c[cOff + i * ldc + j] = clamp(acc, lo, hi);
             }
         }
     }
@@ -208,18 +222,18 @@ public final class Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        c00.max(lo).min(hi).intoArray(c, cRow);
-        c01.max(lo).min(hi).intoArray(c, cRow + L);
-        c10.max(lo).min(hi).intoArray(c, cRow + ldc);
-        c11.max(lo).min(hi).intoArray(c, cRow + ldc + L);
-        c20.max(lo).min(hi).intoArray(c, cRow + 2 * ldc);
-        c21.max(lo).min(hi).intoArray(c, cRow + 2 * ldc + L);
-        c30.max(lo).min(hi).intoArray(c, cRow + 3 * ldc);
-        c31.max(lo).min(hi).intoArray(c, cRow + 3 * ldc + L);
-        c40.max(lo).min(hi).intoArray(c, cRow + 4 * ldc);
-        c41.max(lo).min(hi).intoArray(c, cRow + 4 * ldc + L);
-        c50.max(lo).min(hi).intoArray(c, cRow + 5 * ldc);
-        c51.max(lo).min(hi).intoArray(c, cRow + 5 * ldc + L);
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
+        c40.blend(lo, c40.compare(LE, lo)).blend(hi, c40.compare(GE, hi)).intoArray(c, cRow + 4 * ldc);
+        c41.blend(lo, c41.compare(LE, lo)).blend(hi, c41.compare(GE, hi)).intoArray(c, cRow + 4 * ldc + L);
+        c50.blend(lo, c50.compare(LE, lo)).blend(hi, c50.compare(GE, hi)).intoArray(c, cRow + 5 * ldc);
+        c51.blend(lo, c51.compare(LE, lo)).blend(hi, c51.compare(GE, hi)).intoArray(c, cRow + 5 * ldc + L);
     }
 
     /**
@@ -264,18 +278,18 @@ public final class Gemm {
             c51 = x.fma(b1, c51);
         }
         VectorMask<Float> m = VectorMask.fromLong(F, secondLanes);
-        c00.max(lo).min(hi).intoArray(c, cRow);
-        c01.max(lo).min(hi).intoArray(c, cRow + L, m);
-        c10.max(lo).min(hi).intoArray(c, cRow + ldc);
-        c11.max(lo).min(hi).intoArray(c, cRow + ldc + L, m);
-        c20.max(lo).min(hi).intoArray(c, cRow + 2 * ldc);
-        c21.max(lo).min(hi).intoArray(c, cRow + 2 * ldc + L, m);
-        c30.max(lo).min(hi).intoArray(c, cRow + 3 * ldc);
-        c31.max(lo).min(hi).intoArray(c, cRow + 3 * ldc + L, m);
-        c40.max(lo).min(hi).intoArray(c, cRow + 4 * ldc);
-        c41.max(lo).min(hi).intoArray(c, cRow + 4 * ldc + L, m);
-        c50.max(lo).min(hi).intoArray(c, cRow + 5 * ldc);
-        c51.max(lo).min(hi).intoArray(c, cRow + 5 * ldc + L, m);
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L, m);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L, m);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L, m);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L, m);
+        c40.blend(lo, c40.compare(LE, lo)).blend(hi, c40.compare(GE, hi)).intoArray(c, cRow + 4 * ldc);
+        c41.blend(lo, c41.compare(LE, lo)).blend(hi, c41.compare(GE, hi)).intoArray(c, cRow + 4 * ldc + L, m);
+        c50.blend(lo, c50.compare(LE, lo)).blend(hi, c50.compare(GE, hi)).intoArray(c, cRow + 5 * ldc);
+        c51.blend(lo, c51.compare(LE, lo)).blend(hi, c51.compare(GE, hi)).intoArray(c, cRow + 5 * ldc + L, m);
     }
 
     /** {@link #tile12} over the whole depth, from the bias, storing only {@code lanes} (mask bits) of each row. */
@@ -301,18 +315,18 @@ public final class Gemm {
             c11 = FloatVector.broadcast(F, a[x + 11 * lda]).fma(bv, c11);
         }
         VectorMask<Float> m = VectorMask.fromLong(F, lanes);
-        c0.max(lo).min(hi).intoArray(c, cRow, m);
-        c1.max(lo).min(hi).intoArray(c, cRow + ldc, m);
-        c2.max(lo).min(hi).intoArray(c, cRow + 2 * ldc, m);
-        c3.max(lo).min(hi).intoArray(c, cRow + 3 * ldc, m);
-        c4.max(lo).min(hi).intoArray(c, cRow + 4 * ldc, m);
-        c5.max(lo).min(hi).intoArray(c, cRow + 5 * ldc, m);
-        c6.max(lo).min(hi).intoArray(c, cRow + 6 * ldc, m);
-        c7.max(lo).min(hi).intoArray(c, cRow + 7 * ldc, m);
-        c8.max(lo).min(hi).intoArray(c, cRow + 8 * ldc, m);
-        c9.max(lo).min(hi).intoArray(c, cRow + 9 * ldc, m);
-        c10.max(lo).min(hi).intoArray(c, cRow + 10 * ldc, m);
-        c11.max(lo).min(hi).intoArray(c, cRow + 11 * ldc, m);
+        c0.blend(lo, c0.compare(LE, lo)).blend(hi, c0.compare(GE, hi)).intoArray(c, cRow, m);
+        c1.blend(lo, c1.compare(LE, lo)).blend(hi, c1.compare(GE, hi)).intoArray(c, cRow + ldc, m);
+        c2.blend(lo, c2.compare(LE, lo)).blend(hi, c2.compare(GE, hi)).intoArray(c, cRow + 2 * ldc, m);
+        c3.blend(lo, c3.compare(LE, lo)).blend(hi, c3.compare(GE, hi)).intoArray(c, cRow + 3 * ldc, m);
+        c4.blend(lo, c4.compare(LE, lo)).blend(hi, c4.compare(GE, hi)).intoArray(c, cRow + 4 * ldc, m);
+        c5.blend(lo, c5.compare(LE, lo)).blend(hi, c5.compare(GE, hi)).intoArray(c, cRow + 5 * ldc, m);
+        c6.blend(lo, c6.compare(LE, lo)).blend(hi, c6.compare(GE, hi)).intoArray(c, cRow + 6 * ldc, m);
+        c7.blend(lo, c7.compare(LE, lo)).blend(hi, c7.compare(GE, hi)).intoArray(c, cRow + 7 * ldc, m);
+        c8.blend(lo, c8.compare(LE, lo)).blend(hi, c8.compare(GE, hi)).intoArray(c, cRow + 8 * ldc, m);
+        c9.blend(lo, c9.compare(LE, lo)).blend(hi, c9.compare(GE, hi)).intoArray(c, cRow + 9 * ldc, m);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + 10 * ldc, m);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + 11 * ldc, m);
     }
 
     static void tile1(float[] a, int aRow, float[] b, int bOff, int kc, float[] c, int cRow,
@@ -325,8 +339,8 @@ public final class Gemm {
             c0 = x.fma(FloatVector.fromArray(F, b, bo), c0);
             c1 = x.fma(FloatVector.fromArray(F, b, bo + L), c1);
         }
-        c0.max(lo).min(hi).intoArray(c, cRow);
-        c1.max(lo).min(hi).intoArray(c, cRow + L);
+        c0.blend(lo, c0.compare(LE, lo)).blend(hi, c0.compare(GE, hi)).intoArray(c, cRow);
+        c1.blend(lo, c1.compare(LE, lo)).blend(hi, c1.compare(GE, hi)).intoArray(c, cRow + L);
     }
 
     static void tile12(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
@@ -360,18 +374,18 @@ public final class Gemm {
             c10 = FloatVector.broadcast(F, a[x + 10 * lda]).fma(bv, c10);
             c11 = FloatVector.broadcast(F, a[x + 11 * lda]).fma(bv, c11);
         }
-        c0.max(lo).min(hi).intoArray(c, cRow);
-        c1.max(lo).min(hi).intoArray(c, cRow + ldc);
-        c2.max(lo).min(hi).intoArray(c, cRow + 2 * ldc);
-        c3.max(lo).min(hi).intoArray(c, cRow + 3 * ldc);
-        c4.max(lo).min(hi).intoArray(c, cRow + 4 * ldc);
-        c5.max(lo).min(hi).intoArray(c, cRow + 5 * ldc);
-        c6.max(lo).min(hi).intoArray(c, cRow + 6 * ldc);
-        c7.max(lo).min(hi).intoArray(c, cRow + 7 * ldc);
-        c8.max(lo).min(hi).intoArray(c, cRow + 8 * ldc);
-        c9.max(lo).min(hi).intoArray(c, cRow + 9 * ldc);
-        c10.max(lo).min(hi).intoArray(c, cRow + 10 * ldc);
-        c11.max(lo).min(hi).intoArray(c, cRow + 11 * ldc);
+        c0.blend(lo, c0.compare(LE, lo)).blend(hi, c0.compare(GE, hi)).intoArray(c, cRow);
+        c1.blend(lo, c1.compare(LE, lo)).blend(hi, c1.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c2.blend(lo, c2.compare(LE, lo)).blend(hi, c2.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c3.blend(lo, c3.compare(LE, lo)).blend(hi, c3.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c4.blend(lo, c4.compare(LE, lo)).blend(hi, c4.compare(GE, hi)).intoArray(c, cRow + 4 * ldc);
+        c5.blend(lo, c5.compare(LE, lo)).blend(hi, c5.compare(GE, hi)).intoArray(c, cRow + 5 * ldc);
+        c6.blend(lo, c6.compare(LE, lo)).blend(hi, c6.compare(GE, hi)).intoArray(c, cRow + 6 * ldc);
+        c7.blend(lo, c7.compare(LE, lo)).blend(hi, c7.compare(GE, hi)).intoArray(c, cRow + 7 * ldc);
+        c8.blend(lo, c8.compare(LE, lo)).blend(hi, c8.compare(GE, hi)).intoArray(c, cRow + 8 * ldc);
+        c9.blend(lo, c9.compare(LE, lo)).blend(hi, c9.compare(GE, hi)).intoArray(c, cRow + 9 * ldc);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + 10 * ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + 11 * ldc);
     }
 
     static void tile1Narrow(float[] a, int aRow, float[] b, int bOff, int kc, float[] c, int cRow,
@@ -381,6 +395,6 @@ public final class Gemm {
         for (int kk = 0; kk < kc; kk++, bo += L) {
             c0 = FloatVector.broadcast(F, a[aRow + kk]).fma(FloatVector.fromArray(F, b, bo), c0);
         }
-        c0.max(lo).min(hi).intoArray(c, cRow);
+        c0.blend(lo, c0.compare(LE, lo)).blend(hi, c0.compare(GE, hi)).intoArray(c, cRow);
     }
 }

@@ -51,6 +51,45 @@ class GemmTest {
     }
 
     @Test
+    void clampMatchesMathMaxMinForEveryFusedActivation() {
+        float[][] bounds = {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, Float.POSITIVE_INFINITY}, {0f, 6f},
+                {-1f, 1f}};
+        float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 6f, -1f, 1f,
+                Float.MIN_VALUE, -Float.MIN_VALUE, 5.9999995f, 6.0000005f};
+        Random r = new Random(4);
+        for (float[] b : bounds) {
+            for (int i = 0; i < special.length + 1000; i++) {
+                float x = i < special.length ? special[i] : (float) (r.nextGaussian() * 4);
+                float expected = Math.min(Math.max(x, b[0]), b[1]);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(Gemm.clamp(x, b[0], b[1])),
+                        x + " clamped to [" + b[0] + ", " + b[1] + "]");
+            }
+        }
+        // and the vector tiles clamp the same: signed zeros and NaN from the bias, through every micro-tile kind
+        for (int n : new int[] {8, 24, 2 * Gemm.NR, Gemm.L}) {
+            int rows = 29, k = 5;
+            float[] a = new float[rows * k];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i / k % 3 == 0 ? 0f : (float) r.nextGaussian();
+            }
+            float[] bias = random(r, n);
+            bias[0] = -0f;
+            bias[n - 1] = Float.NaN;
+            PackedWeights w = PackedWeights.fromRowsByOutput(random(r, n * k), k, n, bias);
+            for (float[] b : bounds) {
+                float[] raw = new float[rows * n];
+                float[] clamped = new float[rows * n];
+                Gemm.multiply(a, 0, k, rows, w, 0, w.panels(), raw, 0, n, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                Gemm.multiply(a, 0, k, rows, w, 0, w.panels(), clamped, 0, n, b[0], b[1]);
+                for (int i = 0; i < raw.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(Math.min(Math.max(raw[i], b[0]), b[1])),
+                            Float.floatToRawIntBits(clamped[i]), "n " + n + " element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void scalarMatchesDoubleReference() {
         Random r = new Random(2);
         int rows = 9, k = 41, n = 19;
