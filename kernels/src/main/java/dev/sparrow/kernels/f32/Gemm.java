@@ -14,11 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * convolution in NHWC multiplies the activation tensor directly.
  *
  * <p>Blocking: a micro-tile is {@link #MR} rows × {@link #NR} columns held in {@code 2·MR} vector
- * accumulators ({@link #MR1} rows × one vector for one-vector panels, see {@link PackedWeights}); the depth is cut into chunks of {@link #KC} so one panel chunk (KC × NR floats, 32 KB)
- * stays in L1 while the A block ({@link #MB} rows × KC) stays in L2. Accumulators start at the bias (first
- * chunk) or at C (later chunks) and the clamp ({@link #clamp}) is applied after the last chunk. Every element is summed
- * as {@code fma(a, b, acc)} in increasing {@code kk} order from the bias, so {@link #multiplyScalar} gives
- * bit-identical results.
+ * accumulators, {@link #MR_WIDE} rows × two panels where two full panels sit side by side, and {@link #MR1}
+ * rows × one vector for one-vector panels (see {@link PackedWeights}); the depth is cut into chunks of
+ * {@link #KC} so one panel chunk (KC × NR floats, 32 KB) stays in L1 while the A block ({@link #MB} rows × KC)
+ * stays in L2. Accumulators start at the bias (first chunk) or at C (later chunks) and the clamp
+ * ({@link #clamp}) is applied after the last chunk. Every element is summed as {@code fma(a, b, acc)} in
+ * increasing {@code kk} order from the bias, so {@link #multiplyScalar} gives bit-identical results.
  */
 public final class Gemm {
     static final VectorSpecies<Float> F = Species.FLOAT;
@@ -27,8 +28,12 @@ public final class Gemm {
     public static final int NR = 2 * L;
     /** Rows per micro-tile. */
     public static final int MR = 6;
+    /** Rows per micro-tile of two panels side by side ({@link #tile4x4}). */
+    static final int MR_WIDE = 4;
     /** Rows per micro-tile of one-vector panels. */
     static final int MR1 = 12;
+    /** A row count that every micro-tile height divides. */
+    static final int MR_ALL = 12;
     static final int KC = Math.max(64, 8192 / NR);
     static final int MB = 16 * MR;
 
@@ -58,6 +63,12 @@ public final class Gemm {
                 float tileLo = last ? lo : Float.NEGATIVE_INFINITY;
                 float tileHi = last ? hi : Float.POSITIVE_INFINITY;
                 for (int p = p0; p < p1; p++) {
+                    if (nr == NR && p + 1 < p1 && (p + 2) * nr <= w.n) {
+                        // two full two-vector panels side by side: four-vector tiles
+                        multiplyPanelPair(a, aOff, lda, i0, i1, w, p, k0, kc, first, c, cOff, ldc, tileLo, tileHi);
+                        p++;
+                        continue;
+                    }
                     int nValid = Math.min(nr, w.n - p * nr);
                     int bOff = (p * k + k0) * nr;
                     int col = p * nr;
@@ -110,6 +121,38 @@ public final class Gemm {
                         i += tileRows;
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [i0, i1)} × the full panels {@code p} and {@code p + 1} for depth chunk {@code [k0, k0 + kc)}, in
+     * {@link #tile4x4} micro-tiles: four vectors per row take one broadcast (and its address arithmetic) per four
+     * FMAs where {@link #tile6} takes one per two, which pays most at a shallow depth (16 input channels). Rows
+     * left over at the end go one by one when the depth is cut into chunks (C then holds partial sums).
+     */
+    private static void multiplyPanelPair(float[] a, int aOff, int lda, int i0, int i1, PackedWeights w, int p, int k0,
+                                          int kc, boolean first, float[] c, int cOff, int ldc, float lo, float hi) {
+        int bOff = (p * w.k + k0) * NR;
+        int panelStride = w.k * NR;
+        int col = p * NR;
+        float[] init = first ? w.bias : c;
+        boolean wholeDepth = kc == w.k;
+        for (int i = i0; i < i1; ) {
+            if (i + MR_WIDE > i1 && wholeDepth && i1 - i0 >= MR_WIDE) {
+                // the last tile ends at i1, computing again a few rows with the same bits
+                i = i1 - MR_WIDE;
+            }
+            int cRow = cOff + i * ldc + col;
+            int aRow = aOff + i * lda + k0;
+            int initOff = first ? col : cRow;
+            if (i + MR_WIDE <= i1) {
+                tile4x4(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff, first ? 0 : ldc, lo, hi);
+                i += MR_WIDE;
+            } else {
+                tile1(a, aRow, w.data, bOff, kc, c, cRow, init, initOff, lo, hi);
+                tile1(a, aRow, w.data, bOff + panelStride, kc, c, cRow + NR, init, initOff + NR, lo, hi);
+                i++;
             }
         }
     }
@@ -177,6 +220,78 @@ public final class Gemm {
                 c[cOff + i * ldc + j] = clamp(acc, lo, hi);
             }
         }
+    }
+
+    /**
+     * {@link #MR_WIDE} rows × four vectors: the two-vector panel at {@code b[bOff]} and the next one,
+     * {@code panelStride} floats on, in 16 accumulators. (Five rows, 20 accumulators, ran slower.)
+     */
+    static void tile4x4(float[] a, int aRow, int lda, float[] b, int bOff, int panelStride, int kc, float[] c, int cRow,
+                        int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
+        FloatVector c00 = FloatVector.fromArray(F, init, initOff);
+        FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
+        FloatVector c02 = FloatVector.fromArray(F, init, initOff + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(F, init, initOff + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(F, init, initOff + initStride);
+        FloatVector c11 = FloatVector.fromArray(F, init, initOff + initStride + L);
+        FloatVector c12 = FloatVector.fromArray(F, init, initOff + initStride + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(F, init, initOff + initStride + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(F, init, initOff + 2 * initStride);
+        FloatVector c21 = FloatVector.fromArray(F, init, initOff + 2 * initStride + L);
+        FloatVector c22 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(F, init, initOff + 3 * initStride);
+        FloatVector c31 = FloatVector.fromArray(F, init, initOff + 3 * initStride + L);
+        FloatVector c32 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 3 * L);
+        int a0 = aRow;
+        int a1 = aRow + lda;
+        int a2 = aRow + 2 * lda;
+        int a3 = aRow + 3 * lda;
+        int bo = bOff;
+        int bq = bOff + panelStride;
+        for (int kk = 0; kk < kc; kk++, bo += NR, bq += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bq);
+            FloatVector b3 = FloatVector.fromArray(F, b, bq + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L);
+        c02.blend(lo, c02.compare(LE, lo)).blend(hi, c02.compare(GE, hi)).intoArray(c, cRow + 2 * L);
+        c03.blend(lo, c03.compare(LE, lo)).blend(hi, c03.compare(GE, hi)).intoArray(c, cRow + 3 * L);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L);
+        c12.blend(lo, c12.compare(LE, lo)).blend(hi, c12.compare(GE, hi)).intoArray(c, cRow + ldc + 2 * L);
+        c13.blend(lo, c13.compare(LE, lo)).blend(hi, c13.compare(GE, hi)).intoArray(c, cRow + ldc + 3 * L);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L);
+        c22.blend(lo, c22.compare(LE, lo)).blend(hi, c22.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 2 * L);
+        c23.blend(lo, c23.compare(LE, lo)).blend(hi, c23.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 3 * L);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
+        c32.blend(lo, c32.compare(LE, lo)).blend(hi, c32.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 2 * L);
+        c33.blend(lo, c33.compare(LE, lo)).blend(hi, c33.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 3 * L);
     }
 
     static void tile6(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
