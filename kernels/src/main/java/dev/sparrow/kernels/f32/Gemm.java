@@ -14,10 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * convolution in NHWC multiplies the activation tensor directly.
  *
  * <p>Blocking: a micro-tile is {@link #MR} rows × {@link #NR} columns held in {@code 2·MR} vector
- * accumulators, {@link #MR_WIDE} rows × two panels where two full panels sit side by side, and {@link #MR1}
- * rows × one vector for one-vector panels (see {@link PackedWeights}); the depth is cut into chunks of
- * {@link #KC} so one panel chunk (KC × NR floats, 32 KB) stays in L1 while the A block ({@link #MB} rows × KC)
- * stays in L2. Accumulators start at the bias (first chunk) or at C (later chunks) and the clamp
+ * accumulators, {@link #MR1} rows × one vector for one-vector panels (see {@link PackedWeights}), and
+ * {@link #MR_WIDE} rows × four vectors where as many columns of full panels sit side by side; the depth is cut
+ * into chunks of {@link #KC} so one panel chunk (KC × NR floats, 32 KB) stays in L1 while the A block
+ * ({@link #MB} rows × KC) stays in L2. Accumulators start at the bias (first chunk) or at C (later chunks) and the clamp
  * ({@link #clamp}) is applied after the last chunk. Every element is summed as {@code fma(a, b, acc)} in
  * increasing {@code kk} order from the bias, so {@link #multiplyScalar} gives bit-identical results.
  */
@@ -28,7 +28,9 @@ public final class Gemm {
     public static final int NR = 2 * L;
     /** Rows per micro-tile. */
     public static final int MR = 6;
-    /** Rows per micro-tile of two panels side by side ({@link #tile4x4}). */
+    /** Columns of the widest micro-tile ({@link #tile4x4}): four vectors. */
+    static final int WIDE = 4 * L;
+    /** Rows per micro-tile of {@link #WIDE} columns. */
     static final int MR_WIDE = 4;
     /** Rows per micro-tile of one-vector panels. */
     static final int MR1 = 12;
@@ -63,10 +65,11 @@ public final class Gemm {
                 float tileLo = last ? lo : Float.NEGATIVE_INFINITY;
                 float tileHi = last ? hi : Float.POSITIVE_INFINITY;
                 for (int p = p0; p < p1; p++) {
-                    if (nr == NR && p + 1 < p1 && (p + 2) * nr <= w.n) {
-                        // two full two-vector panels side by side: four-vector tiles
-                        multiplyPanelPair(a, aOff, lda, i0, i1, w, p, k0, kc, first, c, cOff, ldc, tileLo, tileHi);
-                        p++;
+                    int group = WIDE / nr;
+                    if (p + group <= p1 && (p + group) * nr <= w.n) {
+                        // four vectors of full panels side by side
+                        multiplyWide(a, aOff, lda, i0, i1, w, p, k0, kc, first, c, cOff, ldc, tileLo, tileHi);
+                        p += group - 1;
                         continue;
                     }
                     int nValid = Math.min(nr, w.n - p * nr);
@@ -126,16 +129,18 @@ public final class Gemm {
     }
 
     /**
-     * Rows {@code [i0, i1)} × the full panels {@code p} and {@code p + 1} for depth chunk {@code [k0, k0 + kc)}, in
-     * {@link #tile4x4} micro-tiles: four vectors per row take one broadcast (and its address arithmetic) per four
-     * FMAs where {@link #tile6} takes one per two, which pays most at a shallow depth (16 input channels). Rows
-     * left over at the end go one by one when the depth is cut into chunks (C then holds partial sums).
+     * Rows {@code [i0, i1)} × the {@link #WIDE} columns of the full panels from {@code p} on (two two-vector or four
+     * one-vector panels) for depth chunk {@code [k0, k0 + kc)}, in {@link #tile4x4} micro-tiles: four vectors per
+     * row take one broadcast (and its address arithmetic) per four FMAs where {@link #tile6} takes one per two and
+     * {@link #tile12} one per one, which pays most at a shallow depth (16 input channels). Rows left over at the end
+     * go one by one when the depth is cut into chunks (C then holds partial sums).
      */
-    private static void multiplyPanelPair(float[] a, int aOff, int lda, int i0, int i1, PackedWeights w, int p, int k0,
-                                          int kc, boolean first, float[] c, int cOff, int ldc, float lo, float hi) {
-        int bOff = (p * w.k + k0) * NR;
-        int panelStride = w.k * NR;
-        int col = p * NR;
+    private static void multiplyWide(float[] a, int aOff, int lda, int i0, int i1, PackedWeights w, int p, int k0,
+                                     int kc, boolean first, float[] c, int cOff, int ldc, float lo, float hi) {
+        int nr = w.nr;
+        int bOff = (p * w.k + k0) * nr;
+        int panelStride = w.k * nr;
+        int col = p * nr;
         float[] init = first ? w.bias : c;
         boolean wholeDepth = kc == w.k;
         for (int i = i0; i < i1; ) {
@@ -147,13 +152,20 @@ public final class Gemm {
             int aRow = aOff + i * lda + k0;
             int initOff = first ? col : cRow;
             if (i + MR_WIDE <= i1) {
-                tile4x4(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff, first ? 0 : ldc, lo, hi);
+                tile4x4(a, aRow, lda, w.data, bOff, nr, panelStride, kc, c, cRow, ldc, init, initOff, first ? 0 : ldc,
+                        lo, hi);
                 i += MR_WIDE;
-            } else {
-                tile1(a, aRow, w.data, bOff, kc, c, cRow, init, initOff, lo, hi);
-                tile1(a, aRow, w.data, bOff + panelStride, kc, c, cRow + NR, init, initOff + NR, lo, hi);
-                i++;
+                continue;
             }
+            for (int q = 0; q < WIDE / nr; q++) {
+                int o = q * nr;
+                if (nr == NR) {
+                    tile1(a, aRow, w.data, bOff + q * panelStride, kc, c, cRow + o, init, initOff + o, lo, hi);
+                } else {
+                    tile1Narrow(a, aRow, w.data, bOff + q * panelStride, kc, c, cRow + o, init, initOff + o, lo, hi);
+                }
+            }
+            i++;
         }
     }
 
@@ -223,11 +235,16 @@ public final class Gemm {
     }
 
     /**
-     * {@link #MR_WIDE} rows × four vectors: the two-vector panel at {@code b[bOff]} and the next one,
-     * {@code panelStride} floats on, in 16 accumulators. (Five rows, 20 accumulators, ran slower.)
+     * {@link #MR_WIDE} rows × four vectors in 16 accumulators, the vectors read from the panels of {@code nr} floats
+     * ({@link #NR} or one vector) at {@code b[bOff]} and after it, {@code panelStride} floats apart. (Five rows, 20
+     * accumulators, ran slower.)
      */
-    static void tile4x4(float[] a, int aRow, int lda, float[] b, int bOff, int panelStride, int kc, float[] c, int cRow,
-                        int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
+    static void tile4x4(float[] a, int aRow, int lda, float[] b, int bOff, int nr, int panelStride, int kc, float[] c,
+                        int cRow, int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
+        // where vector v of a depth step lies from the first vector's: panel v·L / nr, lane v·L % nr of it
+        int o1 = L / nr * panelStride + L % nr;
+        int o2 = 2 * L / nr * panelStride + 2 * L % nr;
+        int o3 = 3 * L / nr * panelStride + 3 * L % nr;
         FloatVector c00 = FloatVector.fromArray(F, init, initOff);
         FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
         FloatVector c02 = FloatVector.fromArray(F, init, initOff + 2 * L);
@@ -249,12 +266,11 @@ public final class Gemm {
         int a2 = aRow + 2 * lda;
         int a3 = aRow + 3 * lda;
         int bo = bOff;
-        int bq = bOff + panelStride;
-        for (int kk = 0; kk < kc; kk++, bo += NR, bq += NR) {
+        for (int kk = 0; kk < kc; kk++, bo += nr) {
             FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(F, b, bq);
-            FloatVector b3 = FloatVector.fromArray(F, b, bq + L);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + o1);
+            FloatVector b2 = FloatVector.fromArray(F, b, bo + o2);
+            FloatVector b3 = FloatVector.fromArray(F, b, bo + o3);
             FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);

@@ -27,7 +27,9 @@ class GemmTest {
                 // partial last panels with the depth cut into chunks (they take the edge buffer, not masks)
                 {20, 1100, Gemm.L + Gemm.L / 2 + 1}, {26, 1100, 2 * Gemm.L + 3},
                 // pairs of full two-vector panels (four-vector tiles), an odd panel left over, rows left over
-                {23, 40, 5 * Gemm.NR}, {7, 600, 4 * Gemm.NR}, {103, 16, 4 * Gemm.NR + Gemm.L}};
+                {23, 40, 5 * Gemm.NR}, {7, 600, 4 * Gemm.NR}, {103, 16, 4 * Gemm.NR + Gemm.L},
+                // quadruples of full one-vector panels, the same
+                {37, 300, 7 * Gemm.L}, {10, 40, 5 * Gemm.L}, {99, 24, 7 * Gemm.L - 3}};
         for (int[] s : shapes) {
             int rows = s[0], k = s[1], n = s[2];
             int lda = k + 3, ldc = n + 2;
