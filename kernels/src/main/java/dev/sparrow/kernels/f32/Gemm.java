@@ -65,10 +65,11 @@ public final class Gemm {
                 float tileLo = last ? lo : Float.NEGATIVE_INFINITY;
                 float tileHi = last ? hi : Float.POSITIVE_INFINITY;
                 for (int p = p0; p < p1; p++) {
-                    int group = WIDE / nr;
+                    // four vectors of full panels side by side, else three one-vector panels
+                    int group = nr == NR || p + 4 <= p1 && (p + 4) * nr <= w.n ? WIDE / nr : 3;
                     if (p + group <= p1 && (p + group) * nr <= w.n) {
-                        // four vectors of full panels side by side
-                        multiplyWide(a, aOff, lda, i0, i1, w, p, k0, kc, first, c, cOff, ldc, tileLo, tileHi);
+                        multiplyWide(a, aOff, lda, i0, i1, w, p, group * nr / L, k0, kc, first, c, cOff, ldc, tileLo,
+                                tileHi);
                         p += group - 1;
                         continue;
                     }
@@ -129,14 +130,16 @@ public final class Gemm {
     }
 
     /**
-     * Rows {@code [i0, i1)} × the {@link #WIDE} columns of the full panels from {@code p} on (two two-vector or four
-     * one-vector panels) for depth chunk {@code [k0, k0 + kc)}, in {@link #tile4x4} micro-tiles: four vectors per
-     * row take one broadcast (and its address arithmetic) per four FMAs where {@link #tile6} takes one per two and
-     * {@link #tile12} one per one, which pays most at a shallow depth (16 input channels). Rows left over at the end
-     * go one by one when the depth is cut into chunks (C then holds partial sums).
+     * Rows {@code [i0, i1)} × {@code vectors} vectors of columns of the full panels from {@code p} on (four: two
+     * two-vector or four one-vector panels; three: three one-vector panels) for depth chunk {@code [k0, k0 + kc)},
+     * in {@link #tile4x4} or {@link #tile4x3} micro-tiles: four vectors per row take one broadcast (and its address
+     * arithmetic) per four FMAs where {@link #tile6} takes one per two and {@link #tile12} one per one, which pays
+     * most at a shallow depth (16 input channels). Rows left over at the end go one by one when the depth is cut
+     * into chunks (C then holds partial sums).
      */
-    private static void multiplyWide(float[] a, int aOff, int lda, int i0, int i1, PackedWeights w, int p, int k0,
-                                     int kc, boolean first, float[] c, int cOff, int ldc, float lo, float hi) {
+    private static void multiplyWide(float[] a, int aOff, int lda, int i0, int i1, PackedWeights w, int p,
+                                     int vectors, int k0, int kc, boolean first, float[] c, int cOff, int ldc, float lo,
+                                     float hi) {
         int nr = w.nr;
         int bOff = (p * w.k + k0) * nr;
         int panelStride = w.k * nr;
@@ -152,12 +155,17 @@ public final class Gemm {
             int aRow = aOff + i * lda + k0;
             int initOff = first ? col : cRow;
             if (i + MR_WIDE <= i1) {
-                tile4x4(a, aRow, lda, w.data, bOff, nr, panelStride, kc, c, cRow, ldc, init, initOff, first ? 0 : ldc,
-                        lo, hi);
+                if (vectors == 4) {
+                    tile4x4(a, aRow, lda, w.data, bOff, nr, panelStride, kc, c, cRow, ldc, init, initOff,
+                            first ? 0 : ldc, lo, hi);
+                } else {
+                    tile4x3(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff,
+                            first ? 0 : ldc, lo, hi);
+                }
                 i += MR_WIDE;
                 continue;
             }
-            for (int q = 0; q < WIDE / nr; q++) {
+            for (int q = 0; q < vectors * L / nr; q++) {
                 int o = q * nr;
                 if (nr == NR) {
                     tile1(a, aRow, w.data, bOff + q * panelStride, kc, c, cRow + o, init, initOff + o, lo, hi);
@@ -308,6 +316,65 @@ public final class Gemm {
         c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
         c32.blend(lo, c32.compare(LE, lo)).blend(hi, c32.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 2 * L);
         c33.blend(lo, c33.compare(LE, lo)).blend(hi, c33.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 3 * L);
+    }
+
+    /**
+     * {@link #MR_WIDE} rows × three vectors in 12 accumulators, from the three one-vector panels at {@code b[bOff]}
+     * and after it, {@code panelStride} floats apart: the panels that an odd count of vectors leaves after
+     * {@link #tile4x4}.
+     */
+    static void tile4x3(float[] a, int aRow, int lda, float[] b, int bOff, int panelStride, int kc, float[] c, int cRow,
+                        int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
+        FloatVector c00 = FloatVector.fromArray(F, init, initOff);
+        FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
+        FloatVector c02 = FloatVector.fromArray(F, init, initOff + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(F, init, initOff + initStride);
+        FloatVector c11 = FloatVector.fromArray(F, init, initOff + initStride + L);
+        FloatVector c12 = FloatVector.fromArray(F, init, initOff + initStride + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(F, init, initOff + 2 * initStride);
+        FloatVector c21 = FloatVector.fromArray(F, init, initOff + 2 * initStride + L);
+        FloatVector c22 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(F, init, initOff + 3 * initStride);
+        FloatVector c31 = FloatVector.fromArray(F, init, initOff + 3 * initStride + L);
+        FloatVector c32 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 2 * L);
+        int a0 = aRow;
+        int a1 = aRow + lda;
+        int a2 = aRow + 2 * lda;
+        int a3 = aRow + 3 * lda;
+        int bo = bOff;
+        for (int kk = 0; kk < kc; kk++, bo += L) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + panelStride);
+            FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * panelStride);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+        }
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L);
+        c02.blend(lo, c02.compare(LE, lo)).blend(hi, c02.compare(GE, hi)).intoArray(c, cRow + 2 * L);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L);
+        c12.blend(lo, c12.compare(LE, lo)).blend(hi, c12.compare(GE, hi)).intoArray(c, cRow + ldc + 2 * L);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L);
+        c22.blend(lo, c22.compare(LE, lo)).blend(hi, c22.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 2 * L);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
+        c32.blend(lo, c32.compare(LE, lo)).blend(hi, c32.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 2 * L);
     }
 
     static void tile6(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
