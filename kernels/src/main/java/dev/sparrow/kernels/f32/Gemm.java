@@ -65,9 +65,8 @@ public final class Gemm {
                 float tileLo = last ? lo : Float.NEGATIVE_INFINITY;
                 float tileHi = last ? hi : Float.POSITIVE_INFINITY;
                 for (int p = p0; p < p1; p++) {
-                    // four vectors of full panels side by side, else three one-vector panels
-                    int group = nr == NR || p + 4 <= p1 && (p + 4) * nr <= w.n ? WIDE / nr : 3;
-                    if (p + group <= p1 && (p + group) * nr <= w.n) {
+                    int group = widePanels(nr, Math.min(p1, w.n / nr) - p);
+                    if (group > 0) {
                         multiplyWide(a, aOff, lda, i0, i1, w, p, group * nr / L, k0, kc, first, c, cOff, ldc, tileLo,
                                 tileHi);
                         p += group - 1;
@@ -127,6 +126,21 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * Panels that the next wide micro-tile takes when {@code full} full panels of {@code nr} floats are left, or 0:
+     * two two-vector panels ({@link #tile4x4}); four one-vector panels, or three ({@link #tile4x3}) where fours
+     * would leave one or two panels for {@link #tile12} (9 = 3 + 3 + 3, 6 = 3 + 3).
+     */
+    static int widePanels(int nr, int full) {
+        if (nr == NR) {
+            return full >= 2 ? 2 : 0;
+        }
+        if (full == 3 || full >= 9 && full % 4 == 1 || full >= 6 && full % 4 == 2) {
+            return 3;
+        }
+        return full >= 4 ? 4 : 0;
     }
 
     /**

@@ -30,7 +30,7 @@ class GemmTest {
                 {23, 40, 5 * Gemm.NR}, {7, 600, 4 * Gemm.NR}, {103, 16, 4 * Gemm.NR + Gemm.L},
                 // quadruples and triples of full one-vector panels, the same
                 {37, 300, 7 * Gemm.L}, {10, 40, 5 * Gemm.L}, {99, 24, 7 * Gemm.L - 3}, {22, 20, 3 * Gemm.L},
-                {15, 33, 11 * Gemm.L}};
+                {15, 33, 11 * Gemm.L}, {31, 50, 9 * Gemm.L}, {12, 70, 13 * Gemm.L}};
         for (int[] s : shapes) {
             int rows = s[0], k = s[1], n = s[2];
             int lda = k + 3, ldc = n + 2;
