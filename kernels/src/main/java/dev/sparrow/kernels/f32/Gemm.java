@@ -169,8 +169,11 @@ public final class Gemm {
             int aRow = aOff + i * lda + k0;
             int initOff = first ? col : cRow;
             if (i + MR_WIDE <= i1) {
-                if (vectors == 4) {
-                    tile4x4(a, aRow, lda, w.data, bOff, nr, panelStride, kc, c, cRow, ldc, init, initOff,
+                if (nr == NR) {
+                    tile4x4(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff, first ? 0 : ldc,
+                            lo, hi);
+                } else if (vectors == 4) {
+                    tile4x4Narrow(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff,
                             first ? 0 : ldc, lo, hi);
                 } else {
                     tile4x3(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff,
@@ -257,16 +260,11 @@ public final class Gemm {
     }
 
     /**
-     * {@link #MR_WIDE} rows × four vectors in 16 accumulators, the vectors read from the panels of {@code nr} floats
-     * ({@link #NR} or one vector) at {@code b[bOff]} and after it, {@code panelStride} floats apart. (Five rows, 20
-     * accumulators, ran slower.)
+     * {@link #MR_WIDE} rows × four vectors in 16 accumulators: the two-vector panel at {@code b[bOff]} and the next
+     * one, {@code panelStride} floats on. (Five rows, 20 accumulators, ran slower.)
      */
-    static void tile4x4(float[] a, int aRow, int lda, float[] b, int bOff, int nr, int panelStride, int kc, float[] c,
-                        int cRow, int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
-        // where vector v of a depth step lies from the first vector's: panel v·L / nr, lane v·L % nr of it
-        int o1 = L / nr * panelStride + L % nr;
-        int o2 = 2 * L / nr * panelStride + 2 * L % nr;
-        int o3 = 3 * L / nr * panelStride + 3 * L % nr;
+    static void tile4x4(float[] a, int aRow, int lda, float[] b, int bOff, int panelStride, int kc, float[] c, int cRow,
+                        int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
         FloatVector c00 = FloatVector.fromArray(F, init, initOff);
         FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
         FloatVector c02 = FloatVector.fromArray(F, init, initOff + 2 * L);
@@ -287,12 +285,85 @@ public final class Gemm {
         int a1 = aRow + lda;
         int a2 = aRow + 2 * lda;
         int a3 = aRow + 3 * lda;
+        // one index per panel: with loop-invariant offsets between the panels' loads instead, the loop ran slower
         int bo = bOff;
-        for (int kk = 0; kk < kc; kk++, bo += nr) {
+        int bq = bOff + panelStride;
+        for (int kk = 0; kk < kc; kk++, bo += NR, bq += NR) {
             FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + o1);
-            FloatVector b2 = FloatVector.fromArray(F, b, bo + o2);
-            FloatVector b3 = FloatVector.fromArray(F, b, bo + o3);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bq);
+            FloatVector b3 = FloatVector.fromArray(F, b, bq + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L);
+        c02.blend(lo, c02.compare(LE, lo)).blend(hi, c02.compare(GE, hi)).intoArray(c, cRow + 2 * L);
+        c03.blend(lo, c03.compare(LE, lo)).blend(hi, c03.compare(GE, hi)).intoArray(c, cRow + 3 * L);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L);
+        c12.blend(lo, c12.compare(LE, lo)).blend(hi, c12.compare(GE, hi)).intoArray(c, cRow + ldc + 2 * L);
+        c13.blend(lo, c13.compare(LE, lo)).blend(hi, c13.compare(GE, hi)).intoArray(c, cRow + ldc + 3 * L);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L);
+        c22.blend(lo, c22.compare(LE, lo)).blend(hi, c22.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 2 * L);
+        c23.blend(lo, c23.compare(LE, lo)).blend(hi, c23.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 3 * L);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
+        c32.blend(lo, c32.compare(LE, lo)).blend(hi, c32.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 2 * L);
+        c33.blend(lo, c33.compare(LE, lo)).blend(hi, c33.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 3 * L);
+    }
+
+    /** {@link #tile4x4} over the four one-vector panels at {@code b[bOff]} and after it, {@code panelStride} apart. */
+    static void tile4x4Narrow(float[] a, int aRow, int lda, float[] b, int bOff, int panelStride, int kc, float[] c,
+                              int cRow, int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
+        FloatVector c00 = FloatVector.fromArray(F, init, initOff);
+        FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
+        FloatVector c02 = FloatVector.fromArray(F, init, initOff + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(F, init, initOff + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(F, init, initOff + initStride);
+        FloatVector c11 = FloatVector.fromArray(F, init, initOff + initStride + L);
+        FloatVector c12 = FloatVector.fromArray(F, init, initOff + initStride + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(F, init, initOff + initStride + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(F, init, initOff + 2 * initStride);
+        FloatVector c21 = FloatVector.fromArray(F, init, initOff + 2 * initStride + L);
+        FloatVector c22 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(F, init, initOff + 3 * initStride);
+        FloatVector c31 = FloatVector.fromArray(F, init, initOff + 3 * initStride + L);
+        FloatVector c32 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 3 * L);
+        int a0 = aRow;
+        int a1 = aRow + lda;
+        int a2 = aRow + 2 * lda;
+        int a3 = aRow + 3 * lda;
+        int b0o = bOff;
+        int b1o = bOff + panelStride;
+        int b2o = bOff + 2 * panelStride;
+        int b3o = bOff + 3 * panelStride;
+        for (int kk = 0; kk < kc; kk++, b0o += L, b1o += L, b2o += L, b3o += L) {
+            FloatVector b0 = FloatVector.fromArray(F, b, b0o);
+            FloatVector b1 = FloatVector.fromArray(F, b, b1o);
+            FloatVector b2 = FloatVector.fromArray(F, b, b2o);
+            FloatVector b3 = FloatVector.fromArray(F, b, b3o);
             FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -355,11 +426,13 @@ public final class Gemm {
         int a1 = aRow + lda;
         int a2 = aRow + 2 * lda;
         int a3 = aRow + 3 * lda;
-        int bo = bOff;
-        for (int kk = 0; kk < kc; kk++, bo += L) {
-            FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + panelStride);
-            FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * panelStride);
+        int b0o = bOff;
+        int b1o = bOff + panelStride;
+        int b2o = bOff + 2 * panelStride;
+        for (int kk = 0; kk < kc; kk++, b0o += L, b1o += L, b2o += L) {
+            FloatVector b0 = FloatVector.fromArray(F, b, b0o);
+            FloatVector b1 = FloatVector.fromArray(F, b, b1o);
+            FloatVector b2 = FloatVector.fromArray(F, b, b2o);
             FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
