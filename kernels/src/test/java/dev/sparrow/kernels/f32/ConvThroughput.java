@@ -25,6 +25,9 @@ public final class ConvThroughput {
         measure(r, "96x96x16->16 1x1", new ConvShape(1, 96, 96, 16, 1, 1, 1, 1, 1, 1, 0, 0, 96, 96, 16), ghz * flopPerCycle);
         measure(r, "64x64x24->24 1x1", new ConvShape(1, 64, 64, 24, 1, 1, 1, 1, 1, 1, 0, 0, 64, 64, 24), ghz * flopPerCycle);
         measure(r, "14x14x1152->192 1x1", new ConvShape(1, 14, 14, 1152, 1, 1, 1, 1, 1, 1, 0, 0, 14, 14, 192), ghz * flopPerCycle);
+        // odd counts of vectors at 16 lanes: one-vector panels
+        measure(r, "14x14x672->112 1x1", new ConvShape(1, 14, 14, 672, 1, 1, 1, 1, 1, 1, 0, 0, 14, 14, 112), ghz * flopPerCycle);
+        measure(r, "56x56x24->144 1x1", new ConvShape(1, 56, 56, 24, 1, 1, 1, 1, 1, 1, 0, 0, 56, 56, 144), ghz * flopPerCycle);
         measure(r, "128x128x3->24 5x5 s2", new ConvShape(1, 128, 128, 3, 5, 5, 2, 2, 1, 1, 1, 1, 64, 64, 24), ghz * flopPerCycle);
         measure(r, "192x192x3->32 3x3 s2", new ConvShape(1, 192, 192, 3, 3, 3, 2, 2, 1, 1, 0, 0, 96, 96, 32), ghz * flopPerCycle);
     }
