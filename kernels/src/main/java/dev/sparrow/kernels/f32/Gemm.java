@@ -15,11 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Blocking: a micro-tile is {@link #MR} rows × {@link #NR} columns held in {@code 2·MR} vector
  * accumulators, {@link #MR1} rows × one vector for one-vector panels (see {@link PackedWeights}), and
- * {@link #MR_WIDE} rows × four vectors where as many columns of full panels sit side by side; the depth is cut
- * into chunks of {@link #KC} so one panel chunk (KC × NR floats, 32 KB) stays in L1 while the A block
- * ({@link #MB} rows × KC) stays in L2. Accumulators start at the bias (first chunk) or at C (later chunks) and the clamp
- * ({@link #clamp}) is applied after the last chunk. Every element is summed as {@code fma(a, b, acc)} in
- * increasing {@code kk} order from the bias, so {@link #multiplyScalar} gives bit-identical results.
+ * {@link #MR_WIDE} rows × three or four vectors where as many columns of full panels sit side by side; the
+ * depth is cut into chunks of {@link #KC} so one panel chunk (KC × NR floats, 32 KB) stays in L1 while the A
+ * block ({@link #MB} rows × KC) stays in L2. Accumulators start at the bias (first chunk) or at C (later chunks)
+ * and the clamp ({@link #clamp}) is applied after the last chunk. Every element is summed as
+ * {@code fma(a, b, acc)} in increasing {@code kk} order from the bias, so {@link #multiplyScalar} gives
+ * bit-identical results.
  */
 public final class Gemm {
     static final VectorSpecies<Float> F = Species.FLOAT;
@@ -146,10 +147,10 @@ public final class Gemm {
     /**
      * Rows {@code [i0, i1)} × {@code vectors} vectors of columns of the full panels from {@code p} on (four: two
      * two-vector or four one-vector panels; three: three one-vector panels) for depth chunk {@code [k0, k0 + kc)},
-     * in {@link #tile4x4} or {@link #tile4x3} micro-tiles: four vectors per row take one broadcast (and its address
-     * arithmetic) per four FMAs where {@link #tile6} takes one per two and {@link #tile12} one per one, which pays
-     * most at a shallow depth (16 input channels). Rows left over at the end go one by one when the depth is cut
-     * into chunks (C then holds partial sums).
+     * in {@link #tile4x4}, {@link #tile4x4Narrow} or {@link #tile4x3} micro-tiles: four vectors per row take one
+     * broadcast (and its address arithmetic) per four FMAs where {@link #tile6} takes one per two and
+     * {@link #tile12} one per one, which pays most at a shallow depth (16 input channels). Rows left over at the
+     * end go one by one when the depth is cut into chunks (C then holds partial sums).
      */
     private static void multiplyWide(float[] a, int aOff, int lda, int i0, int i1, PackedWeights w, int p,
                                      int vectors, int k0, int kc, boolean first, float[] c, int cOff, int ldc, float lo,

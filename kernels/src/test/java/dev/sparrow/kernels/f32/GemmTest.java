@@ -84,7 +84,8 @@ class GemmTest {
             for (float[] b : bounds) {
                 float[] raw = new float[rows * n];
                 float[] clamped = new float[rows * n];
-                Gemm.multiply(a, 0, k, rows, w, 0, w.panels(), raw, 0, n, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                Gemm.multiply(a, 0, k, rows, w, 0, w.panels(), raw, 0, n, Float.NEGATIVE_INFINITY,
+                        Float.POSITIVE_INFINITY);
                 Gemm.multiply(a, 0, k, rows, w, 0, w.panels(), clamped, 0, n, b[0], b[1]);
                 for (int i = 0; i < raw.length; i++) {
                     assertEquals(Float.floatToRawIntBits(Math.min(Math.max(raw[i], b[0]), b[1])),
