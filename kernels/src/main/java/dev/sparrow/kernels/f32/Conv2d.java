@@ -51,10 +51,13 @@ public final class Conv2d {
                 && s.padLeft() == 0 && s.oh() == s.h() && s.ow() == s.w();
     }
 
-    /** Output pixels per im2col block for a filter depth of {@code k} floats. */
+    /**
+     * Output pixels per im2col block for a filter depth of {@code k} floats: a multiple of {@link Gemm#MR_ALL}, so
+     * no block but the last leaves rows over for one-row tiles.
+     */
     static int blockPixels(int k) {
-        int rows = Math.clamp(65536 / k, Gemm.MR * 2, Gemm.MB);
-        return rows / Gemm.MR * Gemm.MR;
+        int rows = Math.clamp(65536 / k, Gemm.MR_ALL, Gemm.MB);
+        return rows / Gemm.MR_ALL * Gemm.MR_ALL;
     }
 
     /** Floats of scratch one caller of {@link #conv} must supply (0 for pointwise convolutions). */

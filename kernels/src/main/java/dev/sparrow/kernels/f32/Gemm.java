@@ -1,5 +1,8 @@
 package dev.sparrow.kernels.f32;
 
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import dev.sparrow.kernels.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -11,10 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * convolution in NHWC multiplies the activation tensor directly.
  *
  * <p>Blocking: a micro-tile is {@link #MR} rows × {@link #NR} columns held in {@code 2·MR} vector
- * accumulators ({@link #MR1} rows × one vector for one-vector panels, see {@link PackedWeights}); the depth is cut into chunks of {@link #KC} so one panel chunk (KC × NR floats, 32 KB)
- * stays in L1 while the A block ({@link #MB} rows × KC) stays in L2. Accumulators start at the bias (first
- * chunk) or at C (later chunks) and the clamp is applied after the last chunk. Every element is summed
- * as {@code fma(a, b, acc)} in increasing {@code kk} order from the bias, so {@link #multiplyScalar} gives
+ * accumulators, {@link #MR1} rows × one vector for one-vector panels (see {@link PackedWeights}), and
+ * {@link #MR_WIDE} rows × three or four vectors where as many columns of full panels sit side by side; the
+ * depth is cut into chunks of {@link #KC} so one panel chunk (KC × NR floats, 32 KB) stays in L1 while the A
+ * block ({@link #MB} rows × KC) stays in L2. Accumulators start at the bias (first chunk) or at C (later chunks)
+ * and the clamp ({@link #clamp}) is applied after the last chunk. Every element is summed as
+ * {@code fma(a, b, acc)} in increasing {@code kk} order from the bias, so {@link #multiplyScalar} gives
  * bit-identical results.
  */
 public final class Gemm {
@@ -24,8 +29,14 @@ public final class Gemm {
     public static final int NR = 2 * L;
     /** Rows per micro-tile. */
     public static final int MR = 6;
+    /** Columns of the widest micro-tile ({@link #tile4x4}): four vectors. */
+    static final int WIDE = 4 * L;
+    /** Rows per micro-tile of {@link #WIDE} columns. */
+    static final int MR_WIDE = 4;
     /** Rows per micro-tile of one-vector panels. */
     static final int MR1 = 12;
+    /** A row count that every micro-tile height divides. */
+    static final int MR_ALL = 12;
     static final int KC = Math.max(64, 8192 / NR);
     static final int MB = 16 * MR;
 
@@ -35,7 +46,7 @@ public final class Gemm {
      * Computes rows {@code [0, rows)} and column panels {@code [p0, p1)} of C. Row {@code i} of A starts at
      * {@code a[aOff + i·lda]}; row {@code i} of C at {@code c[cOff + i·ldc]}.
      *
-     * @param lo lower clamp (−∞ for none)
+     * @param lo lower clamp (−∞ for none), see {@link #clamp}
      * @param hi upper clamp (+∞ for none)
      */
     public static void multiply(float[] a, int aOff, int lda, int rows, PackedWeights w, int p0, int p1,
@@ -55,6 +66,13 @@ public final class Gemm {
                 float tileLo = last ? lo : Float.NEGATIVE_INFINITY;
                 float tileHi = last ? hi : Float.POSITIVE_INFINITY;
                 for (int p = p0; p < p1; p++) {
+                    int group = widePanels(nr, Math.min(p1, w.n / nr) - p);
+                    if (group > 0) {
+                        multiplyWide(a, aOff, lda, i0, i1, w, p, group * nr / L, k0, kc, first, c, cOff, ldc, tileLo,
+                                tileHi);
+                        p += group - 1;
+                        continue;
+                    }
                     int nValid = Math.min(nr, w.n - p * nr);
                     int bOff = (p * k + k0) * nr;
                     int col = p * nr;
@@ -112,6 +130,72 @@ public final class Gemm {
     }
 
     /**
+     * Panels that the next wide micro-tile takes when {@code full} full panels of {@code nr} floats are left, or 0:
+     * two two-vector panels ({@link #tile4x4}); four one-vector panels, or three ({@link #tile4x3}) where fours
+     * would leave one or two panels for {@link #tile12} (9 = 3 + 3 + 3, 6 = 3 + 3).
+     */
+    static int widePanels(int nr, int full) {
+        if (nr == NR) {
+            return full >= 2 ? 2 : 0;
+        }
+        if (full == 3 || full >= 9 && full % 4 == 1 || full >= 6 && full % 4 == 2) {
+            return 3;
+        }
+        return full >= 4 ? 4 : 0;
+    }
+
+    /**
+     * Rows {@code [i0, i1)} × {@code vectors} vectors of columns of the full panels from {@code p} on (four: two
+     * two-vector or four one-vector panels; three: three one-vector panels) for depth chunk {@code [k0, k0 + kc)},
+     * in {@link #tile4x4}, {@link #tile4x4Narrow} or {@link #tile4x3} micro-tiles: four vectors per row take one
+     * broadcast (and its address arithmetic) per four FMAs where {@link #tile6} takes one per two and
+     * {@link #tile12} one per one, which pays most at a shallow depth (16 input channels). Rows left over at the
+     * end go one by one when the depth is cut into chunks (C then holds partial sums).
+     */
+    private static void multiplyWide(float[] a, int aOff, int lda, int i0, int i1, PackedWeights w, int p,
+                                     int vectors, int k0, int kc, boolean first, float[] c, int cOff, int ldc, float lo,
+                                     float hi) {
+        int nr = w.nr;
+        int bOff = (p * w.k + k0) * nr;
+        int panelStride = w.k * nr;
+        int col = p * nr;
+        float[] init = first ? w.bias : c;
+        boolean wholeDepth = kc == w.k;
+        for (int i = i0; i < i1; ) {
+            if (i + MR_WIDE > i1 && wholeDepth && i1 - i0 >= MR_WIDE) {
+                // the last tile ends at i1, computing again a few rows with the same bits
+                i = i1 - MR_WIDE;
+            }
+            int cRow = cOff + i * ldc + col;
+            int aRow = aOff + i * lda + k0;
+            int initOff = first ? col : cRow;
+            if (i + MR_WIDE <= i1) {
+                if (nr == NR) {
+                    tile4x4(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff, first ? 0 : ldc,
+                            lo, hi);
+                } else if (vectors == 4) {
+                    tile4x4Narrow(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff,
+                            first ? 0 : ldc, lo, hi);
+                } else {
+                    tile4x3(a, aRow, lda, w.data, bOff, panelStride, kc, c, cRow, ldc, init, initOff,
+                            first ? 0 : ldc, lo, hi);
+                }
+                i += MR_WIDE;
+                continue;
+            }
+            for (int q = 0; q < vectors * L / nr; q++) {
+                int o = q * nr;
+                if (nr == NR) {
+                    tile1(a, aRow, w.data, bOff + q * panelStride, kc, c, cRow + o, init, initOff + o, lo, hi);
+                } else {
+                    tile1Narrow(a, aRow, w.data, bOff + q * panelStride, kc, c, cRow + o, init, initOff + o, lo, hi);
+                }
+            }
+            i++;
+        }
+    }
+
+    /**
      * Copies the first {@code nValid} columns of {@code rows} rows between C and the edge buffer a vector at a
      * time: a layer of 8 outputs at 16 lanes is all edge, and an arraycopy call per 8-float row cost as much as
      * the arithmetic. Where {@code nValid ≥ L} the last vector of a row ends at {@code nValid} and overlaps the one
@@ -147,6 +231,17 @@ public final class Gemm {
         return count >= Long.SIZE ? -1L : (1L << count) - 1;
     }
 
+    /**
+     * The clamp of every output, as the micro-tiles apply it: two compares and two blends per vector, where
+     * {@code FloatVector.max/min} compile to five instructions each (Java's NaN and signed-zero rules), a large
+     * share of a 16-deep tile's time. It equals {@code Math.min(Math.max(acc, lo), hi)} for every {@code acc}
+     * (NaN, ±0 and ±∞ included) when {@code lo ≤ hi}, neither is NaN, {@code lo} is not −0 and {@code hi} is
+     * not +0: true of every fused activation (NONE, RELU, RELU6, RELU_N1_TO_1).
+     */
+    static float clamp(float acc, float lo, float hi) {
+        return acc >= hi ? hi : acc <= lo ? lo : acc;
+    }
+
     /** Scalar twin of {@link #multiply}: same arguments, plain loops, bit-identical results. */
     public static void multiplyScalar(float[] a, int aOff, int lda, int rows, PackedWeights w, int p0, int p1,
                                       float[] c, int cOff, int ldc, float lo, float hi) {
@@ -160,9 +255,214 @@ public final class Gemm {
                 for (int kk = 0; kk < k; kk++) {
                     acc = Math.fma(a[aOff + i * lda + kk], w.data[(p * k + kk) * nr + col], acc);
                 }
-                c[cOff + i * ldc + j] = Math.min(Math.max(acc, lo), hi);
+                c[cOff + i * ldc + j] = clamp(acc, lo, hi);
             }
         }
+    }
+
+    /**
+     * {@link #MR_WIDE} rows × four vectors in 16 accumulators: the two-vector panel at {@code b[bOff]} and the next
+     * one, {@code panelStride} floats on. (Five rows, 20 accumulators, ran slower.)
+     */
+    static void tile4x4(float[] a, int aRow, int lda, float[] b, int bOff, int panelStride, int kc, float[] c, int cRow,
+                        int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
+        FloatVector c00 = FloatVector.fromArray(F, init, initOff);
+        FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
+        FloatVector c02 = FloatVector.fromArray(F, init, initOff + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(F, init, initOff + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(F, init, initOff + initStride);
+        FloatVector c11 = FloatVector.fromArray(F, init, initOff + initStride + L);
+        FloatVector c12 = FloatVector.fromArray(F, init, initOff + initStride + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(F, init, initOff + initStride + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(F, init, initOff + 2 * initStride);
+        FloatVector c21 = FloatVector.fromArray(F, init, initOff + 2 * initStride + L);
+        FloatVector c22 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(F, init, initOff + 3 * initStride);
+        FloatVector c31 = FloatVector.fromArray(F, init, initOff + 3 * initStride + L);
+        FloatVector c32 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 3 * L);
+        int a0 = aRow;
+        int a1 = aRow + lda;
+        int a2 = aRow + 2 * lda;
+        int a3 = aRow + 3 * lda;
+        // one index per panel: with loop-invariant offsets between the panels' loads instead, the loop ran slower
+        int bo = bOff;
+        int bq = bOff + panelStride;
+        for (int kk = 0; kk < kc; kk++, bo += NR, bq += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bq);
+            FloatVector b3 = FloatVector.fromArray(F, b, bq + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L);
+        c02.blend(lo, c02.compare(LE, lo)).blend(hi, c02.compare(GE, hi)).intoArray(c, cRow + 2 * L);
+        c03.blend(lo, c03.compare(LE, lo)).blend(hi, c03.compare(GE, hi)).intoArray(c, cRow + 3 * L);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L);
+        c12.blend(lo, c12.compare(LE, lo)).blend(hi, c12.compare(GE, hi)).intoArray(c, cRow + ldc + 2 * L);
+        c13.blend(lo, c13.compare(LE, lo)).blend(hi, c13.compare(GE, hi)).intoArray(c, cRow + ldc + 3 * L);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L);
+        c22.blend(lo, c22.compare(LE, lo)).blend(hi, c22.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 2 * L);
+        c23.blend(lo, c23.compare(LE, lo)).blend(hi, c23.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 3 * L);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
+        c32.blend(lo, c32.compare(LE, lo)).blend(hi, c32.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 2 * L);
+        c33.blend(lo, c33.compare(LE, lo)).blend(hi, c33.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 3 * L);
+    }
+
+    /** {@link #tile4x4} over the four one-vector panels at {@code b[bOff]} and after it, {@code panelStride} apart. */
+    static void tile4x4Narrow(float[] a, int aRow, int lda, float[] b, int bOff, int panelStride, int kc, float[] c,
+                              int cRow, int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
+        FloatVector c00 = FloatVector.fromArray(F, init, initOff);
+        FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
+        FloatVector c02 = FloatVector.fromArray(F, init, initOff + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(F, init, initOff + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(F, init, initOff + initStride);
+        FloatVector c11 = FloatVector.fromArray(F, init, initOff + initStride + L);
+        FloatVector c12 = FloatVector.fromArray(F, init, initOff + initStride + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(F, init, initOff + initStride + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(F, init, initOff + 2 * initStride);
+        FloatVector c21 = FloatVector.fromArray(F, init, initOff + 2 * initStride + L);
+        FloatVector c22 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(F, init, initOff + 3 * initStride);
+        FloatVector c31 = FloatVector.fromArray(F, init, initOff + 3 * initStride + L);
+        FloatVector c32 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 3 * L);
+        int a0 = aRow;
+        int a1 = aRow + lda;
+        int a2 = aRow + 2 * lda;
+        int a3 = aRow + 3 * lda;
+        int b0o = bOff;
+        int b1o = bOff + panelStride;
+        int b2o = bOff + 2 * panelStride;
+        int b3o = bOff + 3 * panelStride;
+        for (int kk = 0; kk < kc; kk++, b0o += L, b1o += L, b2o += L, b3o += L) {
+            FloatVector b0 = FloatVector.fromArray(F, b, b0o);
+            FloatVector b1 = FloatVector.fromArray(F, b, b1o);
+            FloatVector b2 = FloatVector.fromArray(F, b, b2o);
+            FloatVector b3 = FloatVector.fromArray(F, b, b3o);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L);
+        c02.blend(lo, c02.compare(LE, lo)).blend(hi, c02.compare(GE, hi)).intoArray(c, cRow + 2 * L);
+        c03.blend(lo, c03.compare(LE, lo)).blend(hi, c03.compare(GE, hi)).intoArray(c, cRow + 3 * L);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L);
+        c12.blend(lo, c12.compare(LE, lo)).blend(hi, c12.compare(GE, hi)).intoArray(c, cRow + ldc + 2 * L);
+        c13.blend(lo, c13.compare(LE, lo)).blend(hi, c13.compare(GE, hi)).intoArray(c, cRow + ldc + 3 * L);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L);
+        c22.blend(lo, c22.compare(LE, lo)).blend(hi, c22.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 2 * L);
+        c23.blend(lo, c23.compare(LE, lo)).blend(hi, c23.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 3 * L);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
+        c32.blend(lo, c32.compare(LE, lo)).blend(hi, c32.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 2 * L);
+        c33.blend(lo, c33.compare(LE, lo)).blend(hi, c33.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 3 * L);
+    }
+
+    /**
+     * {@link #MR_WIDE} rows × three vectors in 12 accumulators, from the three one-vector panels at {@code b[bOff]}
+     * and after it, {@code panelStride} floats apart: the panels that an odd count of vectors leaves after
+     * {@link #tile4x4}.
+     */
+    static void tile4x3(float[] a, int aRow, int lda, float[] b, int bOff, int panelStride, int kc, float[] c, int cRow,
+                        int ldc, float[] init, int initOff, int initStride, float lo, float hi) {
+        FloatVector c00 = FloatVector.fromArray(F, init, initOff);
+        FloatVector c01 = FloatVector.fromArray(F, init, initOff + L);
+        FloatVector c02 = FloatVector.fromArray(F, init, initOff + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(F, init, initOff + initStride);
+        FloatVector c11 = FloatVector.fromArray(F, init, initOff + initStride + L);
+        FloatVector c12 = FloatVector.fromArray(F, init, initOff + initStride + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(F, init, initOff + 2 * initStride);
+        FloatVector c21 = FloatVector.fromArray(F, init, initOff + 2 * initStride + L);
+        FloatVector c22 = FloatVector.fromArray(F, init, initOff + 2 * initStride + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(F, init, initOff + 3 * initStride);
+        FloatVector c31 = FloatVector.fromArray(F, init, initOff + 3 * initStride + L);
+        FloatVector c32 = FloatVector.fromArray(F, init, initOff + 3 * initStride + 2 * L);
+        int a0 = aRow;
+        int a1 = aRow + lda;
+        int a2 = aRow + 2 * lda;
+        int a3 = aRow + 3 * lda;
+        int b0o = bOff;
+        int b1o = bOff + panelStride;
+        int b2o = bOff + 2 * panelStride;
+        for (int kk = 0; kk < kc; kk++, b0o += L, b1o += L, b2o += L) {
+            FloatVector b0 = FloatVector.fromArray(F, b, b0o);
+            FloatVector b1 = FloatVector.fromArray(F, b, b1o);
+            FloatVector b2 = FloatVector.fromArray(F, b, b2o);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+        }
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L);
+        c02.blend(lo, c02.compare(LE, lo)).blend(hi, c02.compare(GE, hi)).intoArray(c, cRow + 2 * L);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L);
+        c12.blend(lo, c12.compare(LE, lo)).blend(hi, c12.compare(GE, hi)).intoArray(c, cRow + ldc + 2 * L);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L);
+        c22.blend(lo, c22.compare(LE, lo)).blend(hi, c22.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + 2 * L);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
+        c32.blend(lo, c32.compare(LE, lo)).blend(hi, c32.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + 2 * L);
     }
 
     static void tile6(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
@@ -208,18 +508,18 @@ public final class Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        c00.max(lo).min(hi).intoArray(c, cRow);
-        c01.max(lo).min(hi).intoArray(c, cRow + L);
-        c10.max(lo).min(hi).intoArray(c, cRow + ldc);
-        c11.max(lo).min(hi).intoArray(c, cRow + ldc + L);
-        c20.max(lo).min(hi).intoArray(c, cRow + 2 * ldc);
-        c21.max(lo).min(hi).intoArray(c, cRow + 2 * ldc + L);
-        c30.max(lo).min(hi).intoArray(c, cRow + 3 * ldc);
-        c31.max(lo).min(hi).intoArray(c, cRow + 3 * ldc + L);
-        c40.max(lo).min(hi).intoArray(c, cRow + 4 * ldc);
-        c41.max(lo).min(hi).intoArray(c, cRow + 4 * ldc + L);
-        c50.max(lo).min(hi).intoArray(c, cRow + 5 * ldc);
-        c51.max(lo).min(hi).intoArray(c, cRow + 5 * ldc + L);
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L);
+        c40.blend(lo, c40.compare(LE, lo)).blend(hi, c40.compare(GE, hi)).intoArray(c, cRow + 4 * ldc);
+        c41.blend(lo, c41.compare(LE, lo)).blend(hi, c41.compare(GE, hi)).intoArray(c, cRow + 4 * ldc + L);
+        c50.blend(lo, c50.compare(LE, lo)).blend(hi, c50.compare(GE, hi)).intoArray(c, cRow + 5 * ldc);
+        c51.blend(lo, c51.compare(LE, lo)).blend(hi, c51.compare(GE, hi)).intoArray(c, cRow + 5 * ldc + L);
     }
 
     /**
@@ -264,18 +564,18 @@ public final class Gemm {
             c51 = x.fma(b1, c51);
         }
         VectorMask<Float> m = VectorMask.fromLong(F, secondLanes);
-        c00.max(lo).min(hi).intoArray(c, cRow);
-        c01.max(lo).min(hi).intoArray(c, cRow + L, m);
-        c10.max(lo).min(hi).intoArray(c, cRow + ldc);
-        c11.max(lo).min(hi).intoArray(c, cRow + ldc + L, m);
-        c20.max(lo).min(hi).intoArray(c, cRow + 2 * ldc);
-        c21.max(lo).min(hi).intoArray(c, cRow + 2 * ldc + L, m);
-        c30.max(lo).min(hi).intoArray(c, cRow + 3 * ldc);
-        c31.max(lo).min(hi).intoArray(c, cRow + 3 * ldc + L, m);
-        c40.max(lo).min(hi).intoArray(c, cRow + 4 * ldc);
-        c41.max(lo).min(hi).intoArray(c, cRow + 4 * ldc + L, m);
-        c50.max(lo).min(hi).intoArray(c, cRow + 5 * ldc);
-        c51.max(lo).min(hi).intoArray(c, cRow + 5 * ldc + L, m);
+        c00.blend(lo, c00.compare(LE, lo)).blend(hi, c00.compare(GE, hi)).intoArray(c, cRow);
+        c01.blend(lo, c01.compare(LE, lo)).blend(hi, c01.compare(GE, hi)).intoArray(c, cRow + L, m);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + ldc + L, m);
+        c20.blend(lo, c20.compare(LE, lo)).blend(hi, c20.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c21.blend(lo, c21.compare(LE, lo)).blend(hi, c21.compare(GE, hi)).intoArray(c, cRow + 2 * ldc + L, m);
+        c30.blend(lo, c30.compare(LE, lo)).blend(hi, c30.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c31.blend(lo, c31.compare(LE, lo)).blend(hi, c31.compare(GE, hi)).intoArray(c, cRow + 3 * ldc + L, m);
+        c40.blend(lo, c40.compare(LE, lo)).blend(hi, c40.compare(GE, hi)).intoArray(c, cRow + 4 * ldc);
+        c41.blend(lo, c41.compare(LE, lo)).blend(hi, c41.compare(GE, hi)).intoArray(c, cRow + 4 * ldc + L, m);
+        c50.blend(lo, c50.compare(LE, lo)).blend(hi, c50.compare(GE, hi)).intoArray(c, cRow + 5 * ldc);
+        c51.blend(lo, c51.compare(LE, lo)).blend(hi, c51.compare(GE, hi)).intoArray(c, cRow + 5 * ldc + L, m);
     }
 
     /** {@link #tile12} over the whole depth, from the bias, storing only {@code lanes} (mask bits) of each row. */
@@ -301,18 +601,18 @@ public final class Gemm {
             c11 = FloatVector.broadcast(F, a[x + 11 * lda]).fma(bv, c11);
         }
         VectorMask<Float> m = VectorMask.fromLong(F, lanes);
-        c0.max(lo).min(hi).intoArray(c, cRow, m);
-        c1.max(lo).min(hi).intoArray(c, cRow + ldc, m);
-        c2.max(lo).min(hi).intoArray(c, cRow + 2 * ldc, m);
-        c3.max(lo).min(hi).intoArray(c, cRow + 3 * ldc, m);
-        c4.max(lo).min(hi).intoArray(c, cRow + 4 * ldc, m);
-        c5.max(lo).min(hi).intoArray(c, cRow + 5 * ldc, m);
-        c6.max(lo).min(hi).intoArray(c, cRow + 6 * ldc, m);
-        c7.max(lo).min(hi).intoArray(c, cRow + 7 * ldc, m);
-        c8.max(lo).min(hi).intoArray(c, cRow + 8 * ldc, m);
-        c9.max(lo).min(hi).intoArray(c, cRow + 9 * ldc, m);
-        c10.max(lo).min(hi).intoArray(c, cRow + 10 * ldc, m);
-        c11.max(lo).min(hi).intoArray(c, cRow + 11 * ldc, m);
+        c0.blend(lo, c0.compare(LE, lo)).blend(hi, c0.compare(GE, hi)).intoArray(c, cRow, m);
+        c1.blend(lo, c1.compare(LE, lo)).blend(hi, c1.compare(GE, hi)).intoArray(c, cRow + ldc, m);
+        c2.blend(lo, c2.compare(LE, lo)).blend(hi, c2.compare(GE, hi)).intoArray(c, cRow + 2 * ldc, m);
+        c3.blend(lo, c3.compare(LE, lo)).blend(hi, c3.compare(GE, hi)).intoArray(c, cRow + 3 * ldc, m);
+        c4.blend(lo, c4.compare(LE, lo)).blend(hi, c4.compare(GE, hi)).intoArray(c, cRow + 4 * ldc, m);
+        c5.blend(lo, c5.compare(LE, lo)).blend(hi, c5.compare(GE, hi)).intoArray(c, cRow + 5 * ldc, m);
+        c6.blend(lo, c6.compare(LE, lo)).blend(hi, c6.compare(GE, hi)).intoArray(c, cRow + 6 * ldc, m);
+        c7.blend(lo, c7.compare(LE, lo)).blend(hi, c7.compare(GE, hi)).intoArray(c, cRow + 7 * ldc, m);
+        c8.blend(lo, c8.compare(LE, lo)).blend(hi, c8.compare(GE, hi)).intoArray(c, cRow + 8 * ldc, m);
+        c9.blend(lo, c9.compare(LE, lo)).blend(hi, c9.compare(GE, hi)).intoArray(c, cRow + 9 * ldc, m);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + 10 * ldc, m);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + 11 * ldc, m);
     }
 
     static void tile1(float[] a, int aRow, float[] b, int bOff, int kc, float[] c, int cRow,
@@ -325,8 +625,8 @@ public final class Gemm {
             c0 = x.fma(FloatVector.fromArray(F, b, bo), c0);
             c1 = x.fma(FloatVector.fromArray(F, b, bo + L), c1);
         }
-        c0.max(lo).min(hi).intoArray(c, cRow);
-        c1.max(lo).min(hi).intoArray(c, cRow + L);
+        c0.blend(lo, c0.compare(LE, lo)).blend(hi, c0.compare(GE, hi)).intoArray(c, cRow);
+        c1.blend(lo, c1.compare(LE, lo)).blend(hi, c1.compare(GE, hi)).intoArray(c, cRow + L);
     }
 
     static void tile12(float[] a, int aRow, int lda, float[] b, int bOff, int kc, float[] c, int cRow, int ldc,
@@ -360,18 +660,18 @@ public final class Gemm {
             c10 = FloatVector.broadcast(F, a[x + 10 * lda]).fma(bv, c10);
             c11 = FloatVector.broadcast(F, a[x + 11 * lda]).fma(bv, c11);
         }
-        c0.max(lo).min(hi).intoArray(c, cRow);
-        c1.max(lo).min(hi).intoArray(c, cRow + ldc);
-        c2.max(lo).min(hi).intoArray(c, cRow + 2 * ldc);
-        c3.max(lo).min(hi).intoArray(c, cRow + 3 * ldc);
-        c4.max(lo).min(hi).intoArray(c, cRow + 4 * ldc);
-        c5.max(lo).min(hi).intoArray(c, cRow + 5 * ldc);
-        c6.max(lo).min(hi).intoArray(c, cRow + 6 * ldc);
-        c7.max(lo).min(hi).intoArray(c, cRow + 7 * ldc);
-        c8.max(lo).min(hi).intoArray(c, cRow + 8 * ldc);
-        c9.max(lo).min(hi).intoArray(c, cRow + 9 * ldc);
-        c10.max(lo).min(hi).intoArray(c, cRow + 10 * ldc);
-        c11.max(lo).min(hi).intoArray(c, cRow + 11 * ldc);
+        c0.blend(lo, c0.compare(LE, lo)).blend(hi, c0.compare(GE, hi)).intoArray(c, cRow);
+        c1.blend(lo, c1.compare(LE, lo)).blend(hi, c1.compare(GE, hi)).intoArray(c, cRow + ldc);
+        c2.blend(lo, c2.compare(LE, lo)).blend(hi, c2.compare(GE, hi)).intoArray(c, cRow + 2 * ldc);
+        c3.blend(lo, c3.compare(LE, lo)).blend(hi, c3.compare(GE, hi)).intoArray(c, cRow + 3 * ldc);
+        c4.blend(lo, c4.compare(LE, lo)).blend(hi, c4.compare(GE, hi)).intoArray(c, cRow + 4 * ldc);
+        c5.blend(lo, c5.compare(LE, lo)).blend(hi, c5.compare(GE, hi)).intoArray(c, cRow + 5 * ldc);
+        c6.blend(lo, c6.compare(LE, lo)).blend(hi, c6.compare(GE, hi)).intoArray(c, cRow + 6 * ldc);
+        c7.blend(lo, c7.compare(LE, lo)).blend(hi, c7.compare(GE, hi)).intoArray(c, cRow + 7 * ldc);
+        c8.blend(lo, c8.compare(LE, lo)).blend(hi, c8.compare(GE, hi)).intoArray(c, cRow + 8 * ldc);
+        c9.blend(lo, c9.compare(LE, lo)).blend(hi, c9.compare(GE, hi)).intoArray(c, cRow + 9 * ldc);
+        c10.blend(lo, c10.compare(LE, lo)).blend(hi, c10.compare(GE, hi)).intoArray(c, cRow + 10 * ldc);
+        c11.blend(lo, c11.compare(LE, lo)).blend(hi, c11.compare(GE, hi)).intoArray(c, cRow + 11 * ldc);
     }
 
     static void tile1Narrow(float[] a, int aRow, float[] b, int bOff, int kc, float[] c, int cRow,
@@ -381,6 +681,6 @@ public final class Gemm {
         for (int kk = 0; kk < kc; kk++, bo += L) {
             c0 = FloatVector.broadcast(F, a[aRow + kk]).fma(FloatVector.fromArray(F, b, bo), c0);
         }
-        c0.max(lo).min(hi).intoArray(c, cRow);
+        c0.blend(lo, c0.compare(LE, lo)).blend(hi, c0.compare(GE, hi)).intoArray(c, cRow);
     }
 }

@@ -25,7 +25,12 @@ class GemmTest {
                 // narrow last panels stored through lane masks (face detectors' 8-, 24- and 4-output layers)
                 {37, 32, 8}, {50, 48, 24}, {30, 16, 4}, {41, 20, Gemm.L + Gemm.L / 2},
                 // partial last panels with the depth cut into chunks (they take the edge buffer, not masks)
-                {20, 1100, Gemm.L + Gemm.L / 2 + 1}, {26, 1100, 2 * Gemm.L + 3}};
+                {20, 1100, Gemm.L + Gemm.L / 2 + 1}, {26, 1100, 2 * Gemm.L + 3},
+                // pairs of full two-vector panels (four-vector tiles), an odd panel left over, rows left over
+                {23, 40, 5 * Gemm.NR}, {7, 600, 4 * Gemm.NR}, {103, 16, 4 * Gemm.NR + Gemm.L},
+                // quadruples and triples of full one-vector panels, the same
+                {37, 300, 7 * Gemm.L}, {10, 40, 5 * Gemm.L}, {99, 24, 7 * Gemm.L - 3}, {22, 20, 3 * Gemm.L},
+                {15, 33, 11 * Gemm.L}, {31, 50, 9 * Gemm.L}, {12, 70, 13 * Gemm.L}};
         for (int[] s : shapes) {
             int rows = s[0], k = s[1], n = s[2];
             int lda = k + 3, ldc = n + 2;
@@ -45,6 +50,46 @@ class GemmTest {
                 for (int j = 0; j < n; j++) {
                     float expected = j >= p0 * w.panelWidth() ? cs[5 + i * ldc + j] : 0f;
                     assertEquals(expected, cp[5 + i * ldc + j], 0f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void clampMatchesMathMaxMinForEveryFusedActivation() {
+        float[][] bounds = {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, Float.POSITIVE_INFINITY}, {0f, 6f},
+                {-1f, 1f}};
+        float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 6f, -1f, 1f,
+                Float.MIN_VALUE, -Float.MIN_VALUE, 5.9999995f, 6.0000005f};
+        Random r = new Random(4);
+        for (float[] b : bounds) {
+            for (int i = 0; i < special.length + 1000; i++) {
+                float x = i < special.length ? special[i] : (float) (r.nextGaussian() * 4);
+                float expected = Math.min(Math.max(x, b[0]), b[1]);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(Gemm.clamp(x, b[0], b[1])),
+                        x + " clamped to [" + b[0] + ", " + b[1] + "]");
+            }
+        }
+        // and the vector tiles clamp the same: signed zeros and NaN from the bias, through every micro-tile kind
+        for (int n : new int[] {8, 24, 2 * Gemm.NR, Gemm.L}) {
+            int rows = 29, k = 5;
+            float[] a = new float[rows * k];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i / k % 3 == 0 ? 0f : (float) r.nextGaussian();
+            }
+            float[] bias = random(r, n);
+            bias[0] = -0f;
+            bias[n - 1] = Float.NaN;
+            PackedWeights w = PackedWeights.fromRowsByOutput(random(r, n * k), k, n, bias);
+            for (float[] b : bounds) {
+                float[] raw = new float[rows * n];
+                float[] clamped = new float[rows * n];
+                Gemm.multiply(a, 0, k, rows, w, 0, w.panels(), raw, 0, n, Float.NEGATIVE_INFINITY,
+                        Float.POSITIVE_INFINITY);
+                Gemm.multiply(a, 0, k, rows, w, 0, w.panels(), clamped, 0, n, b[0], b[1]);
+                for (int i = 0; i < raw.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(Math.min(Math.max(raw[i], b[0]), b[1])),
+                            Float.floatToRawIntBits(clamped[i]), "n " + n + " element " + i);
                 }
             }
         }
