@@ -58,22 +58,23 @@ public final class Depthwise {
                 // one-pixel path: with a folded PAD the interior is ow − 2, not a multiple of 8.
                 if (ox >= oxIn && oxOut - ox > 4 && oxOut - oxIn >= 8) {
                     int at = Math.min(ox, oxOut - 8);
-                    int ch = 0;
-                    if (unitStride && s.kw() == 3) {
-                        for (; ch + L <= c; ch += L) {
-                            octRowOfThree(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
+                    if (c >= L) {
+                        // The channels past the last whole vector are done by the vector ending at c, which
+                        // recomputes some channels of the one before it (same values) instead of masking.
+                        for (int next = 0; next < c; next += L) {
+                            int ch = Math.min(next, c - L);
+                            if (unitStride && s.kw() == 3) {
+                                octRowOfThree(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo,
+                                        hi);
+                            } else if (unitStride && s.kw() == 5) {
+                                octRowOfFive(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
+                            } else {
+                                oct(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
+                            }
                         }
-                    } else if (unitStride && s.kw() == 5) {
-                        for (; ch + L <= c; ch += L) {
-                            octRowOfFive(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
-                        }
-                    }
-                    for (; ch + L <= c; ch += L) {
-                        oct(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
-                    }
-                    if (ch < c) {
-                        quad(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
-                        quad(in, inRow, s, iy0, kyLo, kyHi, at + 4, ch, weights, bias, out, outRow, lo, hi);
+                    } else {
+                        quad(in, inRow, s, iy0, kyLo, kyHi, at, 0, weights, bias, out, outRow, lo, hi);
+                        quad(in, inRow, s, iy0, kyLo, kyHi, at + 4, 0, weights, bias, out, outRow, lo, hi);
                     }
                     ox = at + 8;
                 } else if (ox >= oxIn && ox < oxOut && oxOut - oxIn >= 4) {
