@@ -27,10 +27,11 @@ public final class Depthwise {
         int lastStart = s.w() - 1 - (s.kw() - 1) * s.dilationW() + s.padLeft();
         int oxOut = lastStart < 0 ? 0 : Math.min(s.ow(), lastStart / s.strideW() + 1);
         boolean unitStride = s.strideW() == 1 && s.dilationW() == 1;
-        // Channels that divide the vector: the interior of a row is one flat run of floats (see flatBlock).
+        // Fewer channels than lanes, dividing the vector: the interior of a row is one flat run of floats (see
+        // flatBlock). A whole vector of channels takes the pixel kernels, which share loads between taps.
         int flatPixels = 0;
         float[] periodic = null;
-        if (unitStride && L % c == 0 && oxOut - oxIn >= FLAT_VECTORS * L / c) {
+        if (unitStride && c < L && L % c == 0 && oxOut - oxIn >= FLAT_VECTORS * L / c) {
             flatPixels = (oxOut - oxIn) * c / (FLAT_VECTORS * L) * (FLAT_VECTORS * L / c);
             periodic = periodicTaps(weights, bias, s.kh() * s.kw(), c);
         }
