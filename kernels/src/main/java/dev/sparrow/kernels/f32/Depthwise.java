@@ -27,6 +27,7 @@ public final class Depthwise {
         int lastStart = s.w() - 1 - (s.kw() - 1) * s.dilationW() + s.padLeft();
         int oxOut = lastStart < 0 ? 0 : Math.min(s.ow(), lastStart / s.strideW() + 1);
         boolean unitStride = s.strideW() == 1 && s.dilationW() == 1;
+        boolean stride2 = s.strideW() == 2 && s.dilationW() == 1;
         // Fewer channels than lanes, dividing the vector: the interior of a row is one flat run of floats (see
         // flatBlock). A whole vector of channels takes the pixel kernels, which share loads between taps.
         int flatPixels = 0;
@@ -77,6 +78,12 @@ public final class Depthwise {
                                         hi);
                             } else if (unitStride && s.kw() == 5) {
                                 octRowOfFive(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
+                            } else if (stride2 && s.kw() == 3) {
+                                octRowOfThreeStride2(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow,
+                                        lo, hi);
+                            } else if (stride2 && s.kw() == 5) {
+                                octRowOfFiveStride2(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow,
+                                        lo, hi);
                             } else {
                                 oct(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
                             }
@@ -564,6 +571,181 @@ public final class Depthwise {
             a7 = x.fma(w3, a7);
             a6 = x.fma(w4, a6);
             x = FloatVector.fromArray(F, in, o + 11 * c);
+            a7 = x.fma(w4, a7);
+        }
+        int d = outRow + ox * c + ch;
+        a0.max(lo).min(hi).intoArray(out, d);
+        a1.max(lo).min(hi).intoArray(out, d + c);
+        a2.max(lo).min(hi).intoArray(out, d + 2 * c);
+        a3.max(lo).min(hi).intoArray(out, d + 3 * c);
+        a4.max(lo).min(hi).intoArray(out, d + 4 * c);
+        a5.max(lo).min(hi).intoArray(out, d + 5 * c);
+        a6.max(lo).min(hi).intoArray(out, d + 6 * c);
+        a7.max(lo).min(hi).intoArray(out, d + 7 * c);
+    }
+
+    /**
+     * {@link #oct} for window rows of 3 taps at stride 2: the eight pixels' taps of one window row cover 17
+     * input vectors, each loaded once (every other one feeds two pixels: 17 loads instead of 24 per row).
+     * Each accumulator still sums its taps in kx order.
+     */
+    private static void octRowOfThreeStride2(float[] in, int inRow, ConvShape s, int iy0, int kyLo, int kyHi, int ox,
+                                             int ch, float[] weights, float[] bias, float[] out, int outRow, float lo,
+                                             float hi) {
+        int c = s.c();
+        FloatVector a0 = FloatVector.fromArray(F, bias, ch);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        int x0 = (2 * ox - s.padLeft()) * c + ch;
+        int rowFloats = s.w() * c;
+        for (int ky = kyLo; ky < kyHi; ky++) {
+            int o = inRow + (iy0 + ky * s.dilationH()) * rowFloats + x0;
+            int wo = ky * 3 * c + ch;
+            FloatVector w0 = FloatVector.fromArray(F, weights, wo);
+            FloatVector w1 = FloatVector.fromArray(F, weights, wo + c);
+            FloatVector w2 = FloatVector.fromArray(F, weights, wo + 2 * c);
+            FloatVector x = FloatVector.fromArray(F, in, o);
+            a0 = x.fma(w0, a0);
+            x = FloatVector.fromArray(F, in, o + c);
+            a0 = x.fma(w1, a0);
+            x = FloatVector.fromArray(F, in, o + 2 * c);
+            a1 = x.fma(w0, a1);
+            a0 = x.fma(w2, a0);
+            x = FloatVector.fromArray(F, in, o + 3 * c);
+            a1 = x.fma(w1, a1);
+            x = FloatVector.fromArray(F, in, o + 4 * c);
+            a2 = x.fma(w0, a2);
+            a1 = x.fma(w2, a1);
+            x = FloatVector.fromArray(F, in, o + 5 * c);
+            a2 = x.fma(w1, a2);
+            x = FloatVector.fromArray(F, in, o + 6 * c);
+            a3 = x.fma(w0, a3);
+            a2 = x.fma(w2, a2);
+            x = FloatVector.fromArray(F, in, o + 7 * c);
+            a3 = x.fma(w1, a3);
+            x = FloatVector.fromArray(F, in, o + 8 * c);
+            a4 = x.fma(w0, a4);
+            a3 = x.fma(w2, a3);
+            x = FloatVector.fromArray(F, in, o + 9 * c);
+            a4 = x.fma(w1, a4);
+            x = FloatVector.fromArray(F, in, o + 10 * c);
+            a5 = x.fma(w0, a5);
+            a4 = x.fma(w2, a4);
+            x = FloatVector.fromArray(F, in, o + 11 * c);
+            a5 = x.fma(w1, a5);
+            x = FloatVector.fromArray(F, in, o + 12 * c);
+            a6 = x.fma(w0, a6);
+            a5 = x.fma(w2, a5);
+            x = FloatVector.fromArray(F, in, o + 13 * c);
+            a6 = x.fma(w1, a6);
+            x = FloatVector.fromArray(F, in, o + 14 * c);
+            a7 = x.fma(w0, a7);
+            a6 = x.fma(w2, a6);
+            x = FloatVector.fromArray(F, in, o + 15 * c);
+            a7 = x.fma(w1, a7);
+            x = FloatVector.fromArray(F, in, o + 16 * c);
+            a7 = x.fma(w2, a7);
+        }
+        int d = outRow + ox * c + ch;
+        a0.max(lo).min(hi).intoArray(out, d);
+        a1.max(lo).min(hi).intoArray(out, d + c);
+        a2.max(lo).min(hi).intoArray(out, d + 2 * c);
+        a3.max(lo).min(hi).intoArray(out, d + 3 * c);
+        a4.max(lo).min(hi).intoArray(out, d + 4 * c);
+        a5.max(lo).min(hi).intoArray(out, d + 5 * c);
+        a6.max(lo).min(hi).intoArray(out, d + 6 * c);
+        a7.max(lo).min(hi).intoArray(out, d + 7 * c);
+    }
+
+    /**
+     * {@link #octRowOfThreeStride2} for window rows of 5 taps: 19 input vectors feed the 40 multiply-adds of one
+     * window row.
+     */
+    private static void octRowOfFiveStride2(float[] in, int inRow, ConvShape s, int iy0, int kyLo, int kyHi, int ox,
+                                            int ch, float[] weights, float[] bias, float[] out, int outRow, float lo,
+                                            float hi) {
+        int c = s.c();
+        FloatVector a0 = FloatVector.fromArray(F, bias, ch);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        int x0 = (2 * ox - s.padLeft()) * c + ch;
+        int rowFloats = s.w() * c;
+        for (int ky = kyLo; ky < kyHi; ky++) {
+            int o = inRow + (iy0 + ky * s.dilationH()) * rowFloats + x0;
+            int wo = ky * 5 * c + ch;
+            FloatVector w0 = FloatVector.fromArray(F, weights, wo);
+            FloatVector w1 = FloatVector.fromArray(F, weights, wo + c);
+            FloatVector w2 = FloatVector.fromArray(F, weights, wo + 2 * c);
+            FloatVector w3 = FloatVector.fromArray(F, weights, wo + 3 * c);
+            FloatVector w4 = FloatVector.fromArray(F, weights, wo + 4 * c);
+            FloatVector x = FloatVector.fromArray(F, in, o);
+            a0 = x.fma(w0, a0);
+            x = FloatVector.fromArray(F, in, o + c);
+            a0 = x.fma(w1, a0);
+            x = FloatVector.fromArray(F, in, o + 2 * c);
+            a1 = x.fma(w0, a1);
+            a0 = x.fma(w2, a0);
+            x = FloatVector.fromArray(F, in, o + 3 * c);
+            a1 = x.fma(w1, a1);
+            a0 = x.fma(w3, a0);
+            x = FloatVector.fromArray(F, in, o + 4 * c);
+            a2 = x.fma(w0, a2);
+            a1 = x.fma(w2, a1);
+            a0 = x.fma(w4, a0);
+            x = FloatVector.fromArray(F, in, o + 5 * c);
+            a2 = x.fma(w1, a2);
+            a1 = x.fma(w3, a1);
+            x = FloatVector.fromArray(F, in, o + 6 * c);
+            a3 = x.fma(w0, a3);
+            a2 = x.fma(w2, a2);
+            a1 = x.fma(w4, a1);
+            x = FloatVector.fromArray(F, in, o + 7 * c);
+            a3 = x.fma(w1, a3);
+            a2 = x.fma(w3, a2);
+            x = FloatVector.fromArray(F, in, o + 8 * c);
+            a4 = x.fma(w0, a4);
+            a3 = x.fma(w2, a3);
+            a2 = x.fma(w4, a2);
+            x = FloatVector.fromArray(F, in, o + 9 * c);
+            a4 = x.fma(w1, a4);
+            a3 = x.fma(w3, a3);
+            x = FloatVector.fromArray(F, in, o + 10 * c);
+            a5 = x.fma(w0, a5);
+            a4 = x.fma(w2, a4);
+            a3 = x.fma(w4, a3);
+            x = FloatVector.fromArray(F, in, o + 11 * c);
+            a5 = x.fma(w1, a5);
+            a4 = x.fma(w3, a4);
+            x = FloatVector.fromArray(F, in, o + 12 * c);
+            a6 = x.fma(w0, a6);
+            a5 = x.fma(w2, a5);
+            a4 = x.fma(w4, a4);
+            x = FloatVector.fromArray(F, in, o + 13 * c);
+            a6 = x.fma(w1, a6);
+            a5 = x.fma(w3, a5);
+            x = FloatVector.fromArray(F, in, o + 14 * c);
+            a7 = x.fma(w0, a7);
+            a6 = x.fma(w2, a6);
+            a5 = x.fma(w4, a5);
+            x = FloatVector.fromArray(F, in, o + 15 * c);
+            a7 = x.fma(w1, a7);
+            a6 = x.fma(w3, a6);
+            x = FloatVector.fromArray(F, in, o + 16 * c);
+            a7 = x.fma(w2, a7);
+            a6 = x.fma(w4, a6);
+            x = FloatVector.fromArray(F, in, o + 17 * c);
+            a7 = x.fma(w3, a7);
+            x = FloatVector.fromArray(F, in, o + 18 * c);
             a7 = x.fma(w4, a7);
         }
         int d = outRow + ox * c + ch;
