@@ -65,8 +65,10 @@ public final class Depthwise {
                 }
                 // The last block of the interior is moved back to end at oxOut, recomputing a few pixels of
                 // the previous block (same inputs, same values) instead of leaving them to the slow
-                // one-pixel path: with a folded PAD the interior is ow − 2, not a multiple of 8.
-                if (ox >= oxIn && oxOut - ox > 4 && oxOut - oxIn >= 8) {
+                // one-pixel path: with a folded PAD the interior is ow − 2, not a multiple of 8. With whole
+                // channel vectors even a remainder of one to four pixels costs less as a moved-back block of
+                // eight (shared loads, eight chains) than as a masked four-pixel block.
+                if (ox >= oxIn && (oxOut - ox > 4 || c >= L && ox < oxOut) && oxOut - oxIn >= 8) {
                     int at = Math.min(ox, oxOut - 8);
                     if (c >= L) {
                         // The channels past the last whole vector are done by the vector ending at c, which
