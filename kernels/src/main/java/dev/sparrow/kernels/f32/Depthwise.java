@@ -37,8 +37,8 @@ public final class Depthwise {
             periodic = periodicTaps(weights, bias, s.kh() * s.kw(), c);
         }
         // Row pairs share their middle input rows (see twoRowOct3x3); flat rows keep their own path.
-        boolean pairs = unitStride && s.strideH() == 1 && s.dilationH() == 1 && s.kh() == 3 && s.kw() == 3
-                && flatPixels == 0 && c >= L && oxOut - oxIn >= 8;
+        boolean pairs = unitStride && s.strideH() == 1 && s.dilationH() == 1 && s.kh() == s.kw()
+                && (s.kw() == 3 || s.kw() == 5) && flatPixels == 0 && c >= L && oxOut - oxIn >= 8;
         for (int r = row0; r < row1; r++) {
             int b = r / s.oh();
             int oy = r % s.oh();
@@ -47,7 +47,7 @@ public final class Depthwise {
             int kyHi = endTap(iy0, s.dilationH(), s.kh(), s.h());
             int inRow = inOff + b * s.h() * s.w() * c;
             int outRow = outOff + (b * s.oh() + oy) * s.ow() * c;
-            if (pairs && r + 1 < row1 && oy + 1 < s.oh() && iy0 >= 0 && iy0 + 4 <= s.h()) {
+            if (pairs && r + 1 < row1 && oy + 1 < s.oh() && iy0 >= 0 && iy0 + s.kh() + 1 <= s.h()) {
                 rowPair(in, inRow, s, iy0, oxIn, oxOut, weights, bias, out, outRow, lo, hi);
                 r++;
                 continue;
@@ -110,28 +110,34 @@ public final class Depthwise {
     }
 
     /**
-     * Output rows {@code oy} and {@code oy + 1} of a 3×3 stride-1 layer whose windows lie inside the input
-     * vertically ({@code iy0 ≥ 0}, four input rows from {@code iy0}): the interior in blocks of eight pixels
-     * (the last one moved back to end at {@code oxOut}), the border columns pixel by pixel. Needs at least
-     * eight interior pixels and one whole channel vector.
+     * Output rows {@code oy} and {@code oy + 1} of a 3×3 or 5×5 stride-1 layer whose windows lie inside the
+     * input vertically ({@code iy0 ≥ 0}, kh + 1 input rows from {@code iy0}): the interior in blocks of eight
+     * (3×3) or six (5×5) pixels, the last one moved back to end at {@code oxOut}, the border columns pixel by
+     * pixel. Needs at least eight interior pixels and one whole channel vector.
      */
     private static void rowPair(float[] in, int inRow, ConvShape s, int iy0, int oxIn, int oxOut, float[] weights,
                                 float[] bias, float[] out, int outRow, float lo, float hi) {
         int c = s.c();
         int nextRow = outRow + s.ow() * c;
         for (int ox = 0; ox < oxIn; ox++) {
-            pixel(in, inRow, s, iy0, 0, 3, ox, 0, weights, bias, out, outRow, lo, hi);
-            pixel(in, inRow, s, iy0 + 1, 0, 3, ox, 0, weights, bias, out, nextRow, lo, hi);
+            pixel(in, inRow, s, iy0, 0, s.kh(), ox, 0, weights, bias, out, outRow, lo, hi);
+            pixel(in, inRow, s, iy0 + 1, 0, s.kh(), ox, 0, weights, bias, out, nextRow, lo, hi);
         }
-        for (int ox = oxIn; ox < oxOut; ox += 8) {
-            int at = Math.min(ox, oxOut - 8);
+        int block = s.kw() == 3 ? 8 : 6;
+        for (int ox = oxIn; ox < oxOut; ox += block) {
+            int at = Math.min(ox, oxOut - block);
             for (int next = 0; next < c; next += L) {
-                twoRowOct3x3(in, inRow, s, iy0, at, Math.min(next, c - L), weights, bias, out, outRow, lo, hi);
+                int ch = Math.min(next, c - L);
+                if (s.kw() == 3) {
+                    twoRowOct3x3(in, inRow, s, iy0, at, ch, weights, bias, out, outRow, lo, hi);
+                } else {
+                    twoRowHex5x5(in, inRow, s, iy0, at, ch, weights, bias, out, outRow, lo, hi);
+                }
             }
         }
         for (int ox = oxOut; ox < s.ow(); ox++) {
-            pixel(in, inRow, s, iy0, 0, 3, ox, 0, weights, bias, out, outRow, lo, hi);
-            pixel(in, inRow, s, iy0 + 1, 0, 3, ox, 0, weights, bias, out, nextRow, lo, hi);
+            pixel(in, inRow, s, iy0, 0, s.kh(), ox, 0, weights, bias, out, outRow, lo, hi);
+            pixel(in, inRow, s, iy0 + 1, 0, s.kh(), ox, 0, weights, bias, out, nextRow, lo, hi);
         }
     }
 
@@ -332,6 +338,226 @@ public final class Depthwise {
         b7.max(lo).min(hi).intoArray(out, d + 7 * c);
     }
 
+
+    /**
+     * {@link #twoRowOct3x3} for 5×5 windows, six pixels wide: the six input rows under the pair are loaded once
+     * for both rows (60 input and 50 weight loads for 300 FMAs, where {@link #octRowOfFive} loads 85 for 200),
+     * with twelve chains. Eight pixels would need ten weight vectors next to sixteen accumulators, more than
+     * C1's register allocator takes (it gives up on such a method, which then runs interpreted until C2
+     * compiles it).
+     */
+    private static void twoRowHex5x5(float[] in, int inRow, ConvShape s, int iy0, int ox, int ch, float[] weights,
+                                     float[] bias, float[] out, int outRow, float lo, float hi) {
+        int c = s.c();
+        int rowFloats = s.w() * c;
+        FloatVector a0 = FloatVector.fromArray(F, bias, ch);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        FloatVector b4 = a0;
+        FloatVector b5 = a0;
+        int x0 = inRow + iy0 * rowFloats + (ox - s.padLeft()) * c + ch;
+        // input row 0: window row 0 of the upper output row only
+        FloatVector u0 = FloatVector.fromArray(F, weights, ch);
+        FloatVector u1 = FloatVector.fromArray(F, weights, ch + c);
+        FloatVector u2 = FloatVector.fromArray(F, weights, ch + 2 * c);
+        FloatVector u3 = FloatVector.fromArray(F, weights, ch + 3 * c);
+        FloatVector u4 = FloatVector.fromArray(F, weights, ch + 4 * c);
+        int o = x0;
+        FloatVector x;
+        x = FloatVector.fromArray(F, in, o);
+        a0 = x.fma(u0, a0);
+        x = FloatVector.fromArray(F, in, o + c);
+        a1 = x.fma(u0, a1);
+        a0 = x.fma(u1, a0);
+        x = FloatVector.fromArray(F, in, o + 2 * c);
+        a2 = x.fma(u0, a2);
+        a1 = x.fma(u1, a1);
+        a0 = x.fma(u2, a0);
+        x = FloatVector.fromArray(F, in, o + 3 * c);
+        a3 = x.fma(u0, a3);
+        a2 = x.fma(u1, a2);
+        a1 = x.fma(u2, a1);
+        a0 = x.fma(u3, a0);
+        x = FloatVector.fromArray(F, in, o + 4 * c);
+        a4 = x.fma(u0, a4);
+        a3 = x.fma(u1, a3);
+        a2 = x.fma(u2, a2);
+        a1 = x.fma(u3, a1);
+        a0 = x.fma(u4, a0);
+        x = FloatVector.fromArray(F, in, o + 5 * c);
+        a5 = x.fma(u0, a5);
+        a4 = x.fma(u1, a4);
+        a3 = x.fma(u2, a3);
+        a2 = x.fma(u3, a2);
+        a1 = x.fma(u4, a1);
+        x = FloatVector.fromArray(F, in, o + 6 * c);
+        a5 = x.fma(u1, a5);
+        a4 = x.fma(u2, a4);
+        a3 = x.fma(u3, a3);
+        a2 = x.fma(u4, a2);
+        x = FloatVector.fromArray(F, in, o + 7 * c);
+        a5 = x.fma(u2, a5);
+        a4 = x.fma(u3, a4);
+        a3 = x.fma(u4, a3);
+        x = FloatVector.fromArray(F, in, o + 8 * c);
+        a5 = x.fma(u3, a5);
+        a4 = x.fma(u4, a4);
+        x = FloatVector.fromArray(F, in, o + 9 * c);
+        a5 = x.fma(u4, a5);
+        // input rows 1 to 4: window row i of the upper output row, i − 1 of the lower
+        for (int i = 1; i < 5; i++) {
+            o = x0 + i * rowFloats;
+            int wo = i * 5 * c + ch;
+            u0 = FloatVector.fromArray(F, weights, wo);
+            u1 = FloatVector.fromArray(F, weights, wo + c);
+            u2 = FloatVector.fromArray(F, weights, wo + 2 * c);
+            u3 = FloatVector.fromArray(F, weights, wo + 3 * c);
+            u4 = FloatVector.fromArray(F, weights, wo + 4 * c);
+            FloatVector v0 = FloatVector.fromArray(F, weights, wo - 5 * c);
+            FloatVector v1 = FloatVector.fromArray(F, weights, wo - 4 * c);
+            FloatVector v2 = FloatVector.fromArray(F, weights, wo - 3 * c);
+            FloatVector v3 = FloatVector.fromArray(F, weights, wo - 2 * c);
+            FloatVector v4 = FloatVector.fromArray(F, weights, wo - c);
+            x = FloatVector.fromArray(F, in, o);
+            a0 = x.fma(u0, a0);
+            b0 = x.fma(v0, b0);
+            x = FloatVector.fromArray(F, in, o + c);
+            a1 = x.fma(u0, a1);
+            a0 = x.fma(u1, a0);
+            b1 = x.fma(v0, b1);
+            b0 = x.fma(v1, b0);
+            x = FloatVector.fromArray(F, in, o + 2 * c);
+            a2 = x.fma(u0, a2);
+            a1 = x.fma(u1, a1);
+            a0 = x.fma(u2, a0);
+            b2 = x.fma(v0, b2);
+            b1 = x.fma(v1, b1);
+            b0 = x.fma(v2, b0);
+            x = FloatVector.fromArray(F, in, o + 3 * c);
+            a3 = x.fma(u0, a3);
+            a2 = x.fma(u1, a2);
+            a1 = x.fma(u2, a1);
+            a0 = x.fma(u3, a0);
+            b3 = x.fma(v0, b3);
+            b2 = x.fma(v1, b2);
+            b1 = x.fma(v2, b1);
+            b0 = x.fma(v3, b0);
+            x = FloatVector.fromArray(F, in, o + 4 * c);
+            a4 = x.fma(u0, a4);
+            a3 = x.fma(u1, a3);
+            a2 = x.fma(u2, a2);
+            a1 = x.fma(u3, a1);
+            a0 = x.fma(u4, a0);
+            b4 = x.fma(v0, b4);
+            b3 = x.fma(v1, b3);
+            b2 = x.fma(v2, b2);
+            b1 = x.fma(v3, b1);
+            b0 = x.fma(v4, b0);
+            x = FloatVector.fromArray(F, in, o + 5 * c);
+            a5 = x.fma(u0, a5);
+            a4 = x.fma(u1, a4);
+            a3 = x.fma(u2, a3);
+            a2 = x.fma(u3, a2);
+            a1 = x.fma(u4, a1);
+            b5 = x.fma(v0, b5);
+            b4 = x.fma(v1, b4);
+            b3 = x.fma(v2, b3);
+            b2 = x.fma(v3, b2);
+            b1 = x.fma(v4, b1);
+            x = FloatVector.fromArray(F, in, o + 6 * c);
+            a5 = x.fma(u1, a5);
+            a4 = x.fma(u2, a4);
+            a3 = x.fma(u3, a3);
+            a2 = x.fma(u4, a2);
+            b5 = x.fma(v1, b5);
+            b4 = x.fma(v2, b4);
+            b3 = x.fma(v3, b3);
+            b2 = x.fma(v4, b2);
+            x = FloatVector.fromArray(F, in, o + 7 * c);
+            a5 = x.fma(u2, a5);
+            a4 = x.fma(u3, a4);
+            a3 = x.fma(u4, a3);
+            b5 = x.fma(v2, b5);
+            b4 = x.fma(v3, b4);
+            b3 = x.fma(v4, b3);
+            x = FloatVector.fromArray(F, in, o + 8 * c);
+            a5 = x.fma(u3, a5);
+            a4 = x.fma(u4, a4);
+            b5 = x.fma(v3, b5);
+            b4 = x.fma(v4, b4);
+            x = FloatVector.fromArray(F, in, o + 9 * c);
+            a5 = x.fma(u4, a5);
+            b5 = x.fma(v4, b5);
+        }
+        // input row 5: window row 4 of the lower output row only
+        u0 = FloatVector.fromArray(F, weights, 20 * c + ch);
+        u1 = FloatVector.fromArray(F, weights, 21 * c + ch);
+        u2 = FloatVector.fromArray(F, weights, 22 * c + ch);
+        u3 = FloatVector.fromArray(F, weights, 23 * c + ch);
+        u4 = FloatVector.fromArray(F, weights, 24 * c + ch);
+        o = x0 + 5 * rowFloats;
+        x = FloatVector.fromArray(F, in, o);
+        b0 = x.fma(u0, b0);
+        x = FloatVector.fromArray(F, in, o + c);
+        b1 = x.fma(u0, b1);
+        b0 = x.fma(u1, b0);
+        x = FloatVector.fromArray(F, in, o + 2 * c);
+        b2 = x.fma(u0, b2);
+        b1 = x.fma(u1, b1);
+        b0 = x.fma(u2, b0);
+        x = FloatVector.fromArray(F, in, o + 3 * c);
+        b3 = x.fma(u0, b3);
+        b2 = x.fma(u1, b2);
+        b1 = x.fma(u2, b1);
+        b0 = x.fma(u3, b0);
+        x = FloatVector.fromArray(F, in, o + 4 * c);
+        b4 = x.fma(u0, b4);
+        b3 = x.fma(u1, b3);
+        b2 = x.fma(u2, b2);
+        b1 = x.fma(u3, b1);
+        b0 = x.fma(u4, b0);
+        x = FloatVector.fromArray(F, in, o + 5 * c);
+        b5 = x.fma(u0, b5);
+        b4 = x.fma(u1, b4);
+        b3 = x.fma(u2, b3);
+        b2 = x.fma(u3, b2);
+        b1 = x.fma(u4, b1);
+        x = FloatVector.fromArray(F, in, o + 6 * c);
+        b5 = x.fma(u1, b5);
+        b4 = x.fma(u2, b4);
+        b3 = x.fma(u3, b3);
+        b2 = x.fma(u4, b2);
+        x = FloatVector.fromArray(F, in, o + 7 * c);
+        b5 = x.fma(u2, b5);
+        b4 = x.fma(u3, b4);
+        b3 = x.fma(u4, b3);
+        x = FloatVector.fromArray(F, in, o + 8 * c);
+        b5 = x.fma(u3, b5);
+        b4 = x.fma(u4, b4);
+        x = FloatVector.fromArray(F, in, o + 9 * c);
+        b5 = x.fma(u4, b5);
+        int d = outRow + ox * c + ch;
+        a0.max(lo).min(hi).intoArray(out, d);
+        a1.max(lo).min(hi).intoArray(out, d + c);
+        a2.max(lo).min(hi).intoArray(out, d + 2 * c);
+        a3.max(lo).min(hi).intoArray(out, d + 3 * c);
+        a4.max(lo).min(hi).intoArray(out, d + 4 * c);
+        a5.max(lo).min(hi).intoArray(out, d + 5 * c);
+        d += s.ow() * c;
+        b0.max(lo).min(hi).intoArray(out, d);
+        b1.max(lo).min(hi).intoArray(out, d + c);
+        b2.max(lo).min(hi).intoArray(out, d + 2 * c);
+        b3.max(lo).min(hi).intoArray(out, d + 3 * c);
+        b4.max(lo).min(hi).intoArray(out, d + 4 * c);
+        b5.max(lo).min(hi).intoArray(out, d + 5 * c);
+    }
 
     /**
      * Eight neighbouring interior output pixels, one full channel vector: as {@link #quad} with twice the
