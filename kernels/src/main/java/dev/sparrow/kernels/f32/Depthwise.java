@@ -27,7 +27,6 @@ public final class Depthwise {
         int lastStart = s.w() - 1 - (s.kw() - 1) * s.dilationW() + s.padLeft();
         int oxOut = lastStart < 0 ? 0 : Math.min(s.ow(), lastStart / s.strideW() + 1);
         boolean unitStride = s.strideW() == 1 && s.dilationW() == 1;
-        boolean stride2 = s.strideW() == 2 && s.dilationW() == 1;
         // Fewer channels than lanes, dividing the vector: the interior of a row is one flat run of floats (see
         // flatBlock). A whole vector of channels takes the pixel kernels, which share loads between taps.
         int flatPixels = 0;
@@ -39,6 +38,26 @@ public final class Depthwise {
         // Row pairs share their middle input rows (see twoRowOct3x3); flat rows keep their own path.
         boolean pairs = unitStride && s.strideH() == 1 && s.dilationH() == 1 && s.kh() == s.kw()
                 && (s.kw() == 3 || s.kw() == 5) && flatPixels == 0 && c >= L && oxOut - oxIn >= 8;
+        // Many channels on a small plane: a pass over the rows per slab of 4L channels keeps the slab's weights
+        // in L1 (and its input plane near), where a pass over all channels per pixel re-streams every weight
+        // from L2 at every pixel (25·1152 floats for pose_detection's 7² × 1152 layers).
+        int slab = c > 4 * L && s.h() * s.w() <= SLAB_PLANE ? 4 * L : c;
+        for (int c0 = 0; c0 < c; c0 += slab) {
+            rows(in, inOff, s, weights, bias, out, outOff, row0, row1, lo, hi, c0, Math.min(c, c0 + slab), oxIn,
+                    oxOut, flatPixels, periodic, pairs);
+        }
+    }
+
+    /** Planes of at most this many pixels run wide layers in channel slabs (see {@link #depthwise}). */
+    private static final int SLAB_PLANE = 256;
+
+    /** Output rows {@code [row0, row1)} of {@link #depthwise}, channels {@code [c0, c1)}. */
+    private static void rows(float[] in, int inOff, ConvShape s, float[] weights, float[] bias, float[] out,
+                             int outOff, int row0, int row1, float lo, float hi, int c0, int c1, int oxIn, int oxOut,
+                             int flatPixels, float[] periodic, boolean pairs) {
+        int c = s.c();
+        boolean unitStride = s.strideW() == 1 && s.dilationW() == 1;
+        boolean stride2 = s.strideW() == 2 && s.dilationW() == 1;
         for (int r = row0; r < row1; r++) {
             int b = r / s.oh();
             int oy = r % s.oh();
@@ -48,7 +67,7 @@ public final class Depthwise {
             int inRow = inOff + b * s.h() * s.w() * c;
             int outRow = outOff + (b * s.oh() + oy) * s.ow() * c;
             if (pairs && r + 1 < row1 && oy + 1 < s.oh() && iy0 >= 0 && iy0 + s.kh() + 1 <= s.h()) {
-                rowPair(in, inRow, s, iy0, oxIn, oxOut, weights, bias, out, outRow, lo, hi);
+                rowPair(in, inRow, s, iy0, oxIn, oxOut, c0, c1, weights, bias, out, outRow, lo, hi);
                 r++;
                 continue;
             }
@@ -73,7 +92,7 @@ public final class Depthwise {
                     if (c >= L) {
                         // The channels past the last whole vector are done by the vector ending at c, which
                         // recomputes some channels of the one before it (same values) instead of masking.
-                        for (int next = 0; next < c; next += L) {
+                        for (int next = c0; next < c1; next += L) {
                             int ch = Math.min(next, c - L);
                             if (unitStride && s.kw() == 3) {
                                 octRowOfThree(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo,
@@ -97,12 +116,12 @@ public final class Depthwise {
                     ox = at + 8;
                 } else if (ox >= oxIn && ox < oxOut && oxOut - oxIn >= 4) {
                     int at = Math.min(ox, oxOut - 4);
-                    for (int ch = 0; ch < c; ch += L) {
+                    for (int ch = c0; ch < c1; ch += L) {
                         quad(in, inRow, s, iy0, kyLo, kyHi, at, ch, weights, bias, out, outRow, lo, hi);
                     }
                     ox = at + 4;
                 } else {
-                    pixel(in, inRow, s, iy0, kyLo, kyHi, ox, 0, weights, bias, out, outRow, lo, hi);
+                    pixel(in, inRow, s, iy0, kyLo, kyHi, ox, c0, c1, weights, bias, out, outRow, lo, hi);
                     ox++;
                 }
             }
@@ -115,18 +134,18 @@ public final class Depthwise {
      * (3×3) or six (5×5) pixels, the last one moved back to end at {@code oxOut}, the border columns pixel by
      * pixel. Needs at least eight interior pixels and one whole channel vector.
      */
-    private static void rowPair(float[] in, int inRow, ConvShape s, int iy0, int oxIn, int oxOut, float[] weights,
-                                float[] bias, float[] out, int outRow, float lo, float hi) {
+    private static void rowPair(float[] in, int inRow, ConvShape s, int iy0, int oxIn, int oxOut, int c0, int c1,
+                                float[] weights, float[] bias, float[] out, int outRow, float lo, float hi) {
         int c = s.c();
         int nextRow = outRow + s.ow() * c;
         for (int ox = 0; ox < oxIn; ox++) {
-            pixel(in, inRow, s, iy0, 0, s.kh(), ox, 0, weights, bias, out, outRow, lo, hi);
-            pixel(in, inRow, s, iy0 + 1, 0, s.kh(), ox, 0, weights, bias, out, nextRow, lo, hi);
+            pixel(in, inRow, s, iy0, 0, s.kh(), ox, c0, c1, weights, bias, out, outRow, lo, hi);
+            pixel(in, inRow, s, iy0 + 1, 0, s.kh(), ox, c0, c1, weights, bias, out, nextRow, lo, hi);
         }
         int block = s.kw() == 3 ? 8 : 6;
         for (int ox = oxIn; ox < oxOut; ox += block) {
             int at = Math.min(ox, oxOut - block);
-            for (int next = 0; next < c; next += L) {
+            for (int next = c0; next < c1; next += L) {
                 int ch = Math.min(next, c - L);
                 if (s.kw() == 3) {
                     twoRowOct3x3(in, inRow, s, iy0, at, ch, weights, bias, out, outRow, lo, hi);
@@ -136,8 +155,8 @@ public final class Depthwise {
             }
         }
         for (int ox = oxOut; ox < s.ow(); ox++) {
-            pixel(in, inRow, s, iy0, 0, s.kh(), ox, 0, weights, bias, out, outRow, lo, hi);
-            pixel(in, inRow, s, iy0 + 1, 0, s.kh(), ox, 0, weights, bias, out, nextRow, lo, hi);
+            pixel(in, inRow, s, iy0, 0, s.kh(), ox, c0, c1, weights, bias, out, outRow, lo, hi);
+            pixel(in, inRow, s, iy0 + 1, 0, s.kh(), ox, c0, c1, weights, bias, out, nextRow, lo, hi);
         }
     }
 
@@ -1022,20 +1041,20 @@ public final class Depthwise {
         a3.max(lo).min(hi).intoArray(out, d + 3 * c, m);
     }
 
-    /** One output pixel, channels {@code [from, c)}, window clipped to the input. */
+    /** One output pixel, channels {@code [from, to)}, window clipped to the input. */
     private static void pixel(float[] in, int inRow, ConvShape s, int iy0, int kyLo, int kyHi, int ox, int from,
-                              float[] weights, float[] bias, float[] out, int outRow, float lo, float hi) {
+                              int to, float[] weights, float[] bias, float[] out, int outRow, float lo, float hi) {
         int c = s.c();
         int ix0 = ox * s.strideW() - s.padLeft();
         int kxLo = firstTap(ix0, s.dilationW());
         int kxHi = endTap(ix0, s.dilationW(), s.kw(), s.w());
         int o = outRow + ox * c;
         int ch = from;
-        for (; ch + 4 * L <= c; ch += 4 * L) {
+        for (; ch + 4 * L <= to; ch += 4 * L) {
             pixelFour(in, inRow, s, iy0, kyLo, kyHi, ix0, kxLo, kxHi, ch, weights, bias, out, o, lo, hi);
         }
-        for (; ch < c; ch += L) {
-            VectorMask<Float> m = F.indexInRange(ch, c);
+        for (; ch < to; ch += L) {
+            VectorMask<Float> m = F.indexInRange(ch, to);
             FloatVector acc = FloatVector.fromArray(F, bias, ch, m);
             for (int ky = kyLo; ky < kyHi; ky++) {
                 int rowBase = inRow + (iy0 + ky * s.dilationH()) * s.w() * c + ch;
