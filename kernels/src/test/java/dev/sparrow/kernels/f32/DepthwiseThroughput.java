@@ -17,6 +17,7 @@ public final class DepthwiseThroughput {
                 same(64, 24, 3, 1), same(56, 48, 3, 1), same(56, 96, 3, 1), same(56, 144, 3, 1),
                 same(28, 96, 3, 1), same(56, 24, 3, 2), same(56, 96, 5, 2), same(28, 144, 5, 1),
                 same(28, 240, 5, 1), same(14, 384, 5, 1), same(14, 672, 5, 1), same(7, 672, 5, 1),
+                same(14, 672, 5, 2), same(7, 1152, 5, 1),
                 // the detectors: VALID after an explicit PAD, and the PAD folded in (zeros as skipped taps)
                 new ConvShape(1, 98, 98, 32, 3, 3, 1, 1, 1, 1, 0, 0, 96, 96, 32),
                 new ConvShape(1, 50, 50, 64, 3, 3, 1, 1, 1, 1, 0, 0, 48, 48, 64),
