@@ -171,6 +171,35 @@ class WindowKernelsTest {
         }
     }
 
+    /**
+     * The MediaPipe channel counts (16–96, some not a multiple of the vector) at 3×3 and 5×5, stride 1 and 2,
+     * with padding on all four sides (bottom and right through the output size) and odd row splits: pairs of
+     * rows, row pairs broken by a split or the image's last row, channel tails done by an overlapping vector.
+     */
+    @Test
+    void depthwiseOnModelChannelCountsMatchesScalarTwin() {
+        Random r = new Random(17);
+        int[] channels = {Depthwise.L + 1, 24, 40, 48, 96, 2 * Depthwise.L + 3, 16, 8};
+        for (int t = 0; t < 60; t++) {
+            int c = channels[t % channels.length];
+            int k = t % 3 == 2 ? 5 : 3, stride = 1 + (t / 3) % 2;
+            int h = k + r.nextInt(12), w = k + 8 + r.nextInt(40);
+            int padT = r.nextInt(k / 2 + 1), padL = r.nextInt(k / 2 + 1);
+            int padB = r.nextInt(k / 2 + 1), padR = r.nextInt(k / 2 + 1);
+            int oh = (h + padT + padB - k) / stride + 1, ow = (w + padL + padR - k) / stride + 1;
+            ConvShape s = new ConvShape(1 + r.nextInt(2), h, w, c, k, k, stride, stride, 1, 1, padT, padL, oh, ow, c);
+            float[] in = GemmTest.random(r, 3 + s.n() * h * w * c);
+            float[] wt = GemmTest.random(r, k * k * c);
+            float[] bias = GemmTest.random(r, c);
+            float[] ov = new float[s.outputPixels() * c], os = new float[ov.length];
+            int split = r.nextInt(s.outputRows() + 1);
+            Depthwise.depthwise(in, 3, s, wt, bias, ov, 0, 0, split, -1f, 1.5f);
+            Depthwise.depthwise(in, 3, s, wt, bias, ov, 0, split, s.outputRows(), -1f, 1.5f);
+            Depthwise.depthwiseScalar(in, 3, s, wt, bias, os, 0, 0, s.outputRows(), -1f, 1.5f);
+            assertArrayEquals(os, ov, 0f, s.toString());
+        }
+    }
+
     @Test
     void channelExpansionRepeatsEachInputChannel() {
         float[] in = {1, 2, 3, 4, 5, 6};
