@@ -18,6 +18,26 @@ public interface Step {
         return 1;
     }
 
+    /** {@code body} as a step of at most {@code maxParts} parts whose {@code toString} is {@code name}. */
+    static Step named(String name, int maxParts, Step body) {
+        return new Step() {
+            @Override
+            public void run(Arena arena, int part, int parts) {
+                body.run(arena, part, parts);
+            }
+
+            @Override
+            public int maxParts() {
+                return maxParts;
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
     /** Splits {@code n} items into {@code parts} near-equal ranges; the start of range {@code part}. */
     static int rangeStart(int n, int part, int parts) {
         return (int) ((long) n * part / parts);

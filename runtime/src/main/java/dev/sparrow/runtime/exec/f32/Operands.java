@@ -1,6 +1,5 @@
 package dev.sparrow.runtime.exec.f32;
 
-import dev.sparrow.runtime.exec.Arena;
 import dev.sparrow.runtime.exec.CompileContext;
 import dev.sparrow.runtime.exec.Step;
 import dev.sparrow.runtime.model.Activation;
@@ -108,22 +107,6 @@ final class Operands {
 
     /** A step from a body run per part; its {@code toString} names the operator and the kernel chosen. */
     static Step step(Operator op, String kernel, int maxParts, Step body) {
-        String name = op.describe() + ": " + kernel;
-        return new Step() {
-            @Override
-            public void run(Arena arena, int part, int parts) {
-                body.run(arena, part, parts);
-            }
-
-            @Override
-            public int maxParts() {
-                return maxParts;
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
+        return Step.named(op.describe() + ": " + kernel, maxParts, body);
     }
 }

@@ -54,7 +54,7 @@ final class ActivationCompiler {
             table = LookupQ8.of(v -> Math.min(Math.max(zpOut + Requant.r1(v - zpIn, ms[0], ms[1]), range[0]), range[1]));
         }
         int n = x.elementCount(), inOff = ctx.offset(x.index()), outOff = ctx.offset(y.index());
-        return Q8Support.elementwise(ctx, n, (arena, part, parts) -> {
+        return Q8Support.elementwise(op, ctx, n, (arena, part, parts) -> {
             int from = Q8Support.lineStart(n, part, parts);
             table.run(arena.i8, inOff + from, arena.i8, outOff + from, Q8Support.lineStart(n, part + 1, parts) - from);
         });

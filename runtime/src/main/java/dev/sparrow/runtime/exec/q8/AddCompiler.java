@@ -35,7 +35,7 @@ final class AddCompiler {
             } catch (IllegalArgumentException e) {
                 throw fail(op, y, e.getMessage());
             }
-            return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
+            return Q8Support.elementwise(op, ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
                     yOff, part, parts, (ai, as, bi, bs, yi, n) -> AddQ8.xnnpack(
                             arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p)));
         }
@@ -46,7 +46,7 @@ final class AddCompiler {
         } catch (IllegalArgumentException e) {
             throw fail(op, y, e.getMessage());
         }
-        return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
+        return Q8Support.elementwise(op, ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
                 yOff, part, parts, (ai, as, bi, bs, yi, n) -> AddQ8.tflite(
                         arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p)));
     }

@@ -35,7 +35,7 @@ final class LookupCompiler {
             table = LookupQ8.tanh(qx.scale(), qx.zeroPoint(), qy.scale(), qy.zeroPoint());
         }
         int n = x.elementCount(), inOff = ctx.offset(x.index()), outOff = ctx.offset(y.index());
-        return Q8Support.elementwise(ctx, n, (arena, part, parts) -> {
+        return Q8Support.elementwise(op, ctx, n, (arena, part, parts) -> {
             int from = Q8Support.lineStart(n, part, parts);
             table.run(arena.i8, inOff + from, arena.i8, outOff + from, Q8Support.lineStart(n, part + 1, parts) - from);
         });

@@ -31,13 +31,13 @@ final class MulCompiler {
             if (ctx.int8Mode() == Int8Mode.XNNPACK) {
                 MulQ8.XnnpackParams p = MulQ8.xnnpackParams(qa.scale(), qa.zeroPoint(), qb.scale(), qb.zeroPoint(),
                         qy.scale(), qy.zeroPoint(), range[0], range[1]);
-                return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
+                return Q8Support.elementwise(op, ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
                         yOff, part, parts, (ai, as, bi, bs, yi, n) -> MulQ8.xnnpack(
                                 arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p)));
             }
             MulQ8.TfliteParams p = MulQ8.tfliteParams(qa.scale(), qa.zeroPoint(), qb.scale(), qb.zeroPoint(),
                     qy.scale(), qy.zeroPoint(), range[0], range[1]);
-            return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
+            return Q8Support.elementwise(op, ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(aOff, bOff,
                     yOff, part, parts, (ai, as, bi, bs, yi, n) -> MulQ8.tflite(
                             arena.i8, ai, as, arena.i8, bi, bs, arena.i8, yi, n, p)));
         } catch (IllegalArgumentException e) {

@@ -32,7 +32,7 @@ final class PreluCompiler {
             throw fail(op, y, e.getMessage());
         }
         int xOff = ctx.offset(x.index()), aOff = ctx.offset(alpha.index()), yOff = ctx.offset(y.index());
-        return Q8Support.elementwise(ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(xOff, aOff,
+        return Q8Support.elementwise(op, ctx, y.elementCount(), (arena, part, parts) -> bc.forEachRun(xOff, aOff,
                 yOff, part, parts, (xi, xs, ai, as, yi, n) -> PreluQ8.run(
                         arena.i8, xi, xs, arena.i8, ai, as, arena.i8, yi, n, p)));
     }

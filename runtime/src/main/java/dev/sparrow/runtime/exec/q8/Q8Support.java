@@ -2,7 +2,6 @@ package dev.sparrow.runtime.exec.q8;
 
 import dev.sparrow.kernels.q8.OutputStage;
 import dev.sparrow.kernels.q8.Requant;
-import dev.sparrow.runtime.exec.Arena;
 import dev.sparrow.runtime.exec.CompileContext;
 import dev.sparrow.runtime.exec.Int8Mode;
 import dev.sparrow.runtime.exec.Step;
@@ -22,20 +21,10 @@ final class Q8Support {
 
     private Q8Support() {}
 
-    /** An element-wise step over {@code n} values, split across up to {@code ctx.threads()} parts. */
-    static Step elementwise(CompileContext ctx, long n, Step body) {
+    /** An element-wise step of {@code op} over {@code n} values, split across up to {@code ctx.threads()} parts. */
+    static Step elementwise(Operator op, CompileContext ctx, long n, Step body) {
         int maxParts = (int) Math.max(1, Math.min(ctx.threads(), n / MIN_VALUES_PER_PART));
-        return new Step() {
-            @Override
-            public void run(Arena arena, int part, int parts) {
-                body.run(arena, part, parts);
-            }
-
-            @Override
-            public int maxParts() {
-                return maxParts;
-            }
-        };
+        return Step.named(op.describe() + ": int8 element-wise", maxParts, body);
     }
 
     /** Start of part {@code part} of {@code n} values split into {@code parts}, on a cache line (n for the end). */
