@@ -200,6 +200,43 @@ class WindowKernelsTest {
         }
     }
 
+    /**
+     * The 1×1 expansion fused into a depthwise convolution, in bands from one output row's window up to the
+     * whole image (shared rows moved, rows skipped at stride 2), with padding on all sides and odd row splits:
+     * identical to the two scalar twins run apart.
+     */
+    @Test
+    void pointwiseDepthwiseMatchesScalarTwins() {
+        Random r = new Random(19);
+        int[] channels = {Depthwise.L + 1, 24, 48, 96, 2 * Depthwise.L + 3, 16, 8, 3};
+        for (int t = 0; t < 60; t++) {
+            int c = channels[t % channels.length], inChannels = 1 + r.nextInt(40);
+            int k = t % 3 == 2 ? 5 : 3, stride = 1 + (t / 3) % 2;
+            int h = k + r.nextInt(14), w = k + 1 + r.nextInt(40);
+            int padT = r.nextInt(k / 2 + 1), padL = r.nextInt(k / 2 + 1);
+            int padB = r.nextInt(k / 2 + 1), padR = r.nextInt(k / 2 + 1);
+            int oh = (h + padT + padB - k) / stride + 1, ow = (w + padL + padR - k) / stride + 1;
+            ConvShape s = new ConvShape(1, h, w, c, k, k, stride, stride, 1, 1, padT, padL, oh, ow, c);
+            assertTrue(PointwiseDepthwise.fusable(s), s.toString());
+            float[] in = GemmTest.random(r, 3 + h * w * inChannels);
+            PackedWeights expand = PackedWeights.fromRowsByOutput(GemmTest.random(r, inChannels * c), inChannels, c,
+                    GemmTest.random(r, c));
+            float[] wt = GemmTest.random(r, k * k * c);
+            float[] bias = GemmTest.random(r, c);
+            float[] ov = new float[2 + s.outputPixels() * c], os = new float[ov.length];
+            int windowRows = Math.min(h, k);
+            float[] band = new float[(windowRows + r.nextInt(h + 1)) * w * c];
+            int split = r.nextInt(oh + 1);
+            PointwiseDepthwise.pointwiseDepthwise(in, 3, inChannels, expand, 0f, 6f, s, wt, bias, ov, 2, 0, split,
+                    band, -1f, 1.5f);
+            PointwiseDepthwise.pointwiseDepthwise(in, 3, inChannels, expand, 0f, 6f, s, wt, bias, ov, 2, split, oh,
+                    band, -1f, 1.5f);
+            PointwiseDepthwise.pointwiseDepthwiseScalar(in, 3, inChannels, expand, 0f, 6f, s, wt, bias, os, 2, 0, oh,
+                    -1f, 1.5f);
+            assertArrayEquals(os, ov, 0f, s + " band " + band.length);
+        }
+    }
+
     @Test
     void channelExpansionRepeatsEachInputChannel() {
         float[] in = {1, 2, 3, 4, 5, 6};
