@@ -74,4 +74,12 @@ public sealed interface OpOptions {
      * holds the PRELU's constant per-channel slopes, applied in the convolution's output stage.
      */
     record PreluConv2D(OpOptions conv) implements OpOptions {}
+
+    /**
+     * DEPTHWISE_CONV_2D fed by a folded 1×1 CONV_2D (graph fusion of MobileNet v2's expansion): {@code expand}
+     * is the 1×1 convolution's options and {@code depthwise} the depthwise's ({@link DepthwiseConv2D} or
+     * {@link PaddedDepthwiseConv2D}); the operator's input 0 is the convolution's input, inputs 1 and 2 the
+     * depthwise filter and bias, inputs 3 and 4 the convolution's filter and bias (−1 for none).
+     */
+    record ExpandedDepthwiseConv2D(Conv2D expand, OpOptions depthwise) implements OpOptions {}
 }

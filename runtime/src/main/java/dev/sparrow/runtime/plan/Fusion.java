@@ -1,5 +1,6 @@
 package dev.sparrow.runtime.plan;
 
+import dev.sparrow.kernels.f32.SparsePointwise;
 import dev.sparrow.runtime.model.Activation;
 import dev.sparrow.runtime.model.BuiltinOp;
 import dev.sparrow.runtime.model.DataType;
@@ -31,6 +32,9 @@ import java.util.List;
  * same output stage ({@link OpOptions.PreluConv2D}); MediaPipe's landmark models put one after most convs.</li>
  * <li>CONV_2D / DEPTHWISE_CONV_2D (last stage without activation) → RELU, RELU6 or RELU_N1_TO_1: the
  * clamp becomes the convolution's own activation (selfie_segmentation has 22 such standalone RELUs).</li>
+ * <li>1×1 CONV_2D → DEPTHWISE_CONV_2D (MobileNet v2's expansion) when the expanded tensor is large: the
+ * depthwise step computes the expanded rows band by band in L2 ({@link OpOptions.ExpandedDepthwiseConv2D},
+ * {@code kernels.f32.PointwiseDepthwise}).</li>
  * </ul>
  * Int8 operators are left alone. Operators keep their file index for messages and are renumbered.
  */
@@ -44,6 +48,7 @@ public final class Fusion {
         changed |= foldResidualAdds(model, ops);
         changed |= foldPrelus(model, ops);
         changed |= foldActivations(model, ops);
+        changed |= foldExpansions(model, ops);
         if (!changed) {
             return model;
         }
@@ -401,6 +406,76 @@ public final class Fusion {
                     : f.residualActivation() == Activation.NONE;
         }
         return false;
+    }
+
+    /**
+     * Expanded tensors below this size stay in the cache between the two steps anyway, and the fused step's
+     * bands would only add the rows two bands share (measured in BENCHMARKS.md, "1×1 expansion fused into
+     * depthwise").
+     */
+    static final long EXPANSION_MIN_BYTES = 512 * 1024;
+
+    private static boolean foldExpansions(Model model, List<Operator> ops) {
+        boolean changed = false;
+        int[] readers = readers(model, ops);
+        for (int i = 0; i < ops.size(); i++) {
+            Operator dw = ops.get(i);
+            OpOptions.DepthwiseConv2D d = dw.options() instanceof OpOptions.PaddedDepthwiseConv2D p ? p.depthwise()
+                    : dw.options() instanceof OpOptions.DepthwiseConv2D plain ? plain : null;
+            OpOptions.ExplicitPadding zeros = dw.options() instanceof OpOptions.PaddedDepthwiseConv2D p ? p.padding()
+                    : null;
+            if (dw.op() != BuiltinOp.DEPTHWISE_CONV_2D || d == null || d.dilationH() != 1 || d.dilationW() != 1
+                    || dw.inputs().length < 2 || dw.outputs().length != 1 || !isFloat(model, dw.input(0))
+                    || !isFloat(model, dw.output(0)) || readers[dw.input(0)] != 1) {
+                continue;
+            }
+            Tensor expanded = model.tensor(dw.input(0));
+            Tensor dwFilter = model.tensor(dw.input(1));
+            int kh = dwFilter.rank() == 4 ? dwFilter.dim(1) : 0;
+            if (expanded.rank() != 4 || expanded.dim(0) != 1 || !dwFilter.isConstant() || dwFilter.rank() != 4
+                    || dwFilter.dim(3) != expanded.dim(3)
+                    || zeros != null && (zeros.top() >= kh || zeros.bottom() >= kh)
+                    || 4L * expanded.elementCount() < EXPANSION_MIN_BYTES) {
+                continue;
+            }
+            int convAt = producer(ops, dw.input(0), i);
+            if (convAt < 0 || !pointwiseExpansion(model, ops.get(convAt))) {
+                continue;
+            }
+            Operator conv = ops.get(convAt);
+            int[] inputs = {conv.input(0), dw.input(1), dw.inputs().length > 2 ? dw.input(2) : -1, conv.input(1),
+                    conv.inputs().length > 2 ? conv.input(2) : -1};
+            ops.set(i, new Operator(dw.index(), dw.fileIndex(), dw.op(), dw.customCode(), inputs, dw.outputs(),
+                    new OpOptions.ExpandedDepthwiseConv2D((OpOptions.Conv2D) conv.options(), dw.options()),
+                    dw.customOptions()));
+            ops.remove(convAt);
+            i--;
+            changed = true;
+        }
+        return changed;
+    }
+
+    /**
+     * Whether {@code conv} is a fp32 1×1 stride-1 CONV_2D with plain options and dense constant weights that the
+     * dense GEMM runs (not the NHWC SpMM, which the fused step does not have).
+     */
+    private static boolean pointwiseExpansion(Model model, Operator conv) {
+        if (conv.op() != BuiltinOp.CONV_2D || !(conv.options() instanceof OpOptions.Conv2D o) || o.strideH() != 1
+                || o.strideW() != 1 || conv.inputs().length < 2 || !isFloat(model, conv.input(0))) {
+            return false;
+        }
+        Tensor x = model.tensor(conv.input(0));
+        Tensor f = model.tensor(conv.input(1));
+        if (x.rank() != 4 || f.rank() != 4 || f.dim(1) != 1 || f.dim(2) != 1 || f.dim(3) != x.dim(3)
+                || f.type() != DataType.FLOAT32 || f.data() == null) {
+            return false;
+        }
+        if (conv.inputs().length > 2 && conv.input(2) >= 0 && !model.tensor(conv.input(2)).isConstant()) {
+            return false;
+        }
+        int k = f.dim(3);
+        int n = f.dim(0);
+        return !SparsePointwise.worthItNhwc(SparsePointwise.zeros(f.floats(), k * n), k, n, x.dim(1) * x.dim(2));
     }
 
     /** Index of the operator before {@code before} that writes {@code tensor}; −1 for graph inputs and constants. */

@@ -357,6 +357,7 @@ public final class TfliteWriter {
             case OpOptions.FusedConv2D f -> throw unwritable(model, op);
             case OpOptions.PaddedDepthwiseConv2D p -> throw unwritable(model, op);
             case OpOptions.PreluConv2D p -> throw unwritable(model, op);
+            case OpOptions.ExpandedDepthwiseConv2D e -> throw unwritable(model, op);
         };
     }
 

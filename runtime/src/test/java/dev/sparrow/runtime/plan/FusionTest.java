@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.sparrow.runtime.exec.Int8Mode;
 import dev.sparrow.runtime.exec.Interpreter;
 import dev.sparrow.runtime.model.Activation;
 import dev.sparrow.runtime.model.BuiltinOp;
@@ -289,5 +290,69 @@ class FusionTest {
         g.op(BuiltinOp.ADD, new OpOptions.Arithmetic(Activation.NONE), sum, conv, wide);
         Model model = g.model(x, sum);
         assertSame(model, Fusion.apply(model));
+    }
+
+    /**
+     * Two MobileNet v2 expansions with expanded tensors past {@link Fusion#EXPANSION_MIN_BYTES}: a 1×1
+     * convolution with a standalone RELU6 before a PAD and a VALID 3×3 stride-2 depthwise, and one before a SAME
+     * 5×5 stride-1 depthwise; a small third one stays two steps. One and two threads, so that a part's first band
+     * starts mid-image.
+     */
+    @Test
+    void largeExpansionsFoldIntoTheirDepthwiseAndGiveTheUnfusedOutputs() {
+        Graph g = new Graph();
+        int h = 60, w = 70, c = 16, e = 48;
+        int x = g.activation(1, h, w, c);
+        int expanded = g.activation(1, h, w, e);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.SAME, 1, 1, Activation.NONE, 1, 1), expanded, x,
+                g.weights(e, 1, 1, c), g.weights(e));
+        int clamped = g.activation(1, h, w, e);
+        g.op(BuiltinOp.RELU6, OpOptions.None.INSTANCE, clamped, expanded);
+        int padded = g.activation(1, h + 1, w + 1, e);
+        g.op(BuiltinOp.PAD, OpOptions.None.INSTANCE, padded, clamped, g.paddings(0, 0, 0, 1, 0, 1, 0, 0));
+        int down = g.activation(1, h / 2, w / 2, e);
+        g.op(BuiltinOp.DEPTHWISE_CONV_2D, new OpOptions.DepthwiseConv2D(Padding.VALID, 2, 2, 1, Activation.RELU6, 1, 1),
+                down, padded, g.weights(1, 3, 3, e), g.weights(e));
+        int wide = g.activation(1, h / 2, w / 2, 4 * e);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.VALID, 1, 1, Activation.RELU, 1, 1), wide, down,
+                g.weights(4 * e, 1, 1, e), g.weights(4 * e));
+        int same = g.activation(1, h / 2, w / 2, 4 * e);
+        g.op(BuiltinOp.DEPTHWISE_CONV_2D, new OpOptions.DepthwiseConv2D(Padding.SAME, 1, 1, 1, Activation.NONE, 1, 1),
+                same, wide, g.weights(1, 5, 5, 4 * e), g.weights(4 * e));
+        int small = g.activation(1, h / 2, w / 2, 8);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.VALID, 1, 1, Activation.NONE, 1, 1), small, same,
+                g.weights(8, 1, 1, 4 * e), g.weights(8));
+        int smallExpanded = g.activation(1, h / 2, w / 2, 16);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.VALID, 1, 1, Activation.NONE, 1, 1), smallExpanded, small,
+                g.weights(16, 1, 1, 8), g.weights(16));
+        int y = g.activation(1, h / 2, w / 2, 16);
+        g.op(BuiltinOp.DEPTHWISE_CONV_2D, new OpOptions.DepthwiseConv2D(Padding.SAME, 1, 1, 1, Activation.NONE, 1, 1),
+                y, smallExpanded, g.weights(1, 3, 3, 16), g.weights(16));
+
+        Model fusedGraph = g.model(x, y);
+        Model unfusedGraph = g.model(x, y, expanded, padded, wide);
+        Model fused = Fusion.apply(fusedGraph);
+        assertEquals(5, fused.operators().size(), "two expansions, the RELU6 and the PAD folded");
+        OpOptions.ExpandedDepthwiseConv2D first = assertInstanceOf(OpOptions.ExpandedDepthwiseConv2D.class,
+                fused.operators().get(0).options());
+        assertEquals(Activation.RELU6, first.expand().activation());
+        assertInstanceOf(OpOptions.PaddedDepthwiseConv2D.class, first.depthwise());
+        assertInstanceOf(OpOptions.ExpandedDepthwiseConv2D.class, fused.operators().get(1).options());
+        assertInstanceOf(OpOptions.DepthwiseConv2D.class, fused.operators().get(4).options(),
+                "a 67 KB expansion stays in the cache between two steps");
+
+        float[] input = randomInput(fusedGraph);
+        for (int threads = 1; threads <= 2; threads++) {
+            assertArrayEquals(run(unfusedGraph, input, 0, threads), run(fusedGraph, input, 0, threads), 0f,
+                    threads + " threads");
+        }
+    }
+
+    private static float[] run(Model model, float[] input, int output, int threads) {
+        try (Interpreter it = Interpreter.create(model, new Interpreter.Options(threads, Int8Mode.TFLITE))) {
+            it.setInput(0, input);
+            it.run();
+            return it.outputFloats(output);
+        }
     }
 }

@@ -12,6 +12,7 @@ import dev.sparrow.kernels.f32.Elementwise;
 import dev.sparrow.kernels.f32.Gemm;
 import dev.sparrow.kernels.f32.PackedIndices;
 import dev.sparrow.kernels.f32.PackedWeights;
+import dev.sparrow.kernels.f32.PointwiseDepthwise;
 import dev.sparrow.kernels.f32.SparsePointwise;
 import dev.sparrow.runtime.exec.Arena;
 import dev.sparrow.runtime.exec.CompileContext;
@@ -29,13 +30,17 @@ final class ConvSteps {
     private ConvSteps() {}
 
     private static float[] bias(Operator op, CompileContext ctx, int outChannels) {
-        Tensor b = Operands.optionalInput(op, ctx, 2, "bias");
+        return bias(op, ctx, 2, "bias", outChannels);
+    }
+
+    private static float[] bias(Operator op, CompileContext ctx, int input, String role, int outChannels) {
+        Tensor b = Operands.optionalInput(op, ctx, input, role);
         if (b == null) {
             return new float[outChannels];
         }
-        Operands.requireConstant(op, b, "bias");
+        Operands.requireConstant(op, b, role);
         if (b.elementCount() != outChannels) {
-            throw error(op, "bias " + b.describe() + " must hold " + outChannels + " values");
+            throw error(op, role + " " + b.describe() + " must hold " + outChannels + " values");
         }
         return b.floats();
     }
@@ -215,14 +220,12 @@ final class ConvSteps {
     }
 
     static Step depthwise(Operator op, CompileContext ctx) {
-        OpOptions.DepthwiseConv2D o;
-        OpOptions.ExplicitPadding explicit = null;
-        if (op.options() instanceof OpOptions.PaddedDepthwiseConv2D padded) {
-            o = padded.depthwise();
-            explicit = padded.padding();
-        } else {
-            o = Operands.options(op, OpOptions.DepthwiseConv2D.class);
+        if (op.options() instanceof OpOptions.ExpandedDepthwiseConv2D expanded) {
+            return expandedDepthwise(op, ctx, expanded);
         }
+        DepthwiseOptions d = DepthwiseOptions.of(op, op.options());
+        OpOptions.DepthwiseConv2D o = d.options();
+        OpOptions.ExplicitPadding explicit = d.padding();
         Tensor x = Operands.input(op, ctx, 0, "input");
         Tensor f = Operands.requireConstant(op, Operands.input(op, ctx, 1, "filter"), "filter");
         Tensor y = Operands.output(op, ctx);
@@ -261,6 +264,70 @@ final class ConvSteps {
         return Operands.step(op, kernel, maxParts, (arena, part, parts) -> Depthwise.depthwise(arena.f32, in, s,
                 filter.weights(part), bias, arena.f32, out, Step.rangeStart(rows, part, parts),
                 Step.rangeStart(rows, part + 1, parts), clamp[0], clamp[1]));
+    }
+
+    /** A depthwise convolution's options and its folded PAD (null for none). */
+    private record DepthwiseOptions(OpOptions.DepthwiseConv2D options, OpOptions.ExplicitPadding padding) {
+        static DepthwiseOptions of(Operator op, OpOptions options) {
+            if (options instanceof OpOptions.PaddedDepthwiseConv2D padded) {
+                return new DepthwiseOptions(padded.depthwise(), padded.padding());
+            }
+            if (options instanceof OpOptions.DepthwiseConv2D plain) {
+                return new DepthwiseOptions(plain, null);
+            }
+            throw error(op, "expected DepthwiseConv2D options, got " + options);
+        }
+    }
+
+    /**
+     * A 1×1 expansion folded into the depthwise convolution that reads it ({@link OpOptions.ExpandedDepthwiseConv2D}):
+     * the expanded tensor exists only band by band, in a buffer per part.
+     */
+    private static Step expandedDepthwise(Operator op, CompileContext ctx, OpOptions.ExpandedDepthwiseConv2D options) {
+        DepthwiseOptions d = DepthwiseOptions.of(op, options.depthwise());
+        OpOptions.DepthwiseConv2D o = d.options();
+        OpOptions.ExplicitPadding explicit = d.padding();
+        Tensor x = Operands.input(op, ctx, 0, "input");
+        Tensor f = Operands.requireConstant(op, Operands.input(op, ctx, 1, "filter"), "filter");
+        Tensor ef = Operands.requireConstant(op, Operands.input(op, ctx, 3, "expansion filter"), "expansion filter");
+        Tensor y = Operands.output(op, ctx);
+        Operands.requireRank(op, x, 4, "input");
+        Operands.requireRank(op, f, 4, "filter");
+        Operands.requireRank(op, ef, 4, "expansion filter");
+        int c = x.dim(3), expandedChannels = ef.dim(0);
+        if (ef.dim(1) != 1 || ef.dim(2) != 1 || ef.dim(3) != c || ef.palette() != null) {
+            throw error(op, "expansion filter " + ef.describe() + " must be a dense 1×1 filter over " + c + " channels");
+        }
+        if (f.dim(0) != 1 || f.dim(3) != expandedChannels) {
+            throw error(op, "filter " + f.describe() + " must be [1, kh, kw, " + expandedChannels + "]");
+        }
+        Tensor expanded = new Tensor(-1, "expansion", x.type(), new int[] {x.dim(0), x.dim(1), x.dim(2),
+                expandedChannels}, null, null, false);
+        ConvShape s = shape(op, expanded, o.padding(), explicit, f.dim(1), f.dim(2), o.strideH(), o.strideW(),
+                o.dilationH(), o.dilationW(), expandedChannels);
+        if (!PointwiseDepthwise.fusable(s)) {
+            throw error(op, "a folded expansion cannot feed window " + s);
+        }
+        Operands.requireShape(op, y, new int[] {s.n(), s.oh(), s.ow(), expandedChannels}, "output");
+        float[] expandClamp = Operands.clamp(op, options.expand().activation());
+        float[] clamp = Operands.clamp(op, o.activation());
+        PackedWeights expand = PackedWeights.fromRowsByOutput(ef.floats(), c, expandedChannels,
+                bias(op, ctx, 4, "expansion bias", expandedChannels));
+        float[] bias = bias(op, ctx, expandedChannels);
+        int in = ctx.offset(x.index());
+        int out = ctx.offset(y.index());
+        int rows = s.outputRows();
+        long macs = (long) s.outputPixels() * expandedChannels * s.kh() * s.kw()
+                + (long) s.h() * s.w() * c * expandedChannels;
+        int maxParts = Operands.parts(ctx, macs, rows);
+        FilterSource filter = depthwiseFilter(f, maxParts);
+        float[][] bands = new float[maxParts][PointwiseDepthwise.bandFloats(s)];
+        String kernel = "1x1 expansion " + c + "→" + expandedChannels + " + "
+                + (f.palette() != null ? "codebook K=" + f.palette().entries() + " " : "") + "depthwise in L2 row bands";
+        return Operands.step(op, kernel, maxParts, (arena, part, parts) -> PointwiseDepthwise.pointwiseDepthwise(
+                arena.f32, in, c, expand, expandClamp[0], expandClamp[1], s, filter.weights(part), bias, arena.f32, out,
+                Step.rangeStart(rows, part, parts), Step.rangeStart(rows, part + 1, parts), bands[part], clamp[0],
+                clamp[1]));
     }
 
     /** The float filter a depthwise part runs with. */
