@@ -79,8 +79,11 @@ final class ConvSteps {
                 o.dilationW(), oc);
         Operands.requireShape(op, y, new int[] {s.n(), s.oh(), s.ow(), oc}, "output");
         float[] clamp = Operands.clamp(op, o.activation());
-        PixelRanges body = convBody(op, ctx, s, f, x, y, clamp);
         int pixels = s.outputPixels();
+        if (residualActivation == null && slopes == null && splitsOutputChannels(ctx, s, f)) {
+            return pointwiseByOutputChannels(op, ctx, s, f, x, y, clamp);
+        }
+        PixelRanges body = convBody(op, ctx, s, f, x, y, clamp);
         if (residualActivation == null && slopes == null) {
             return Operands.step(op, body.kernel(), body.maxParts(), (arena, part, parts) -> body.run(arena,
                     Step.rangeStart(pixels, part, parts), Step.rangeStart(pixels, part + 1, parts), part));
@@ -188,6 +191,33 @@ final class ConvSteps {
         return new PixelRanges(kernel, maxParts,
                 (arena, p0, p1, part) -> Conv2d.conv(arena.f32, in, s, w, arena.f32, out, p0, p1, scratch[part],
                         clamp[0], clamp[1]));
+    }
+
+    /**
+     * Whether a dense 1×1 convolution should split its output channels between threads rather than its pixels:
+     * when its weights outweigh its activations (SSD's 10² × 320 → 1280, pose_detection's 7² × 1152 → 192), a
+     * pixel split makes every thread stream all the weights from memory, a channel split each its share.
+     */
+    private static boolean splitsOutputChannels(CompileContext ctx, ConvShape s, Tensor f) {
+        long weights = (long) s.c() * s.oc();
+        return ctx.threads() > 1 && Conv2d.isPointwise(s) && f.palette() == null
+                && weights > (long) s.outputPixels() * (s.c() + s.oc())
+                && !SparsePointwise.worthItNhwc(SparsePointwise.zeros(f.floats(), (int) weights), s.c(), s.oc(),
+                s.outputPixels());
+    }
+
+    /** A dense 1×1 convolution whose parts each compute all pixels of a range of output panels. */
+    private static Step pointwiseByOutputChannels(Operator op, CompileContext ctx, ConvShape s, Tensor f, Tensor x,
+                                                  Tensor y, float[] clamp) {
+        PackedWeights w = PackedWeights.fromRowsByOutput(f.floats(), s.c(), s.oc(), bias(op, ctx, s.oc()));
+        int in = ctx.offset(x.index());
+        int out = ctx.offset(y.index());
+        int pixels = s.outputPixels();
+        int panels = w.panels();
+        int maxParts = Operands.parts(ctx, s.denseMacs(), panels);
+        return Operands.step(op, "dense 1x1 (GEMM, output channels split)", maxParts, (arena, part, parts) ->
+                Gemm.multiply(arena.f32, in, s.c(), pixels, w, Step.rangeStart(panels, part, parts),
+                        Step.rangeStart(panels, part + 1, parts), arena.f32, out, s.oc(), clamp[0], clamp[1]));
     }
 
     static ConvShape shape(Operator op, Tensor x, Padding padding, int kh, int kw, int sh, int sw, int dh, int dw, int oc) {

@@ -2,6 +2,9 @@ package dev.sparrow.runtime.exec.f32;
 
 import static dev.sparrow.runtime.exec.f32.TestGraph.assertClose;
 import static dev.sparrow.runtime.exec.f32.TestGraph.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +115,32 @@ class ConvStepsTest {
         assertTrue(compiled.step.toString().contains("sparse 1x1"), compiled.step.toString());
         double[] expected = convReference(x, 1, h, w, c, f, 1, 1, oc, bias, Padding.VALID, 1, 1, 1, 1, Activation.RELU6, 0);
         assertClose(expected, compiled.run(2, xi, x), "sparse 1x1");
+    }
+
+    /**
+     * A 1×1 layer whose weights outweigh its activations (12 pixels, 96 → 200) splits its output panels between
+     * threads, the last panel partial: the same bits as one thread's pixel loop, and close to the reference.
+     */
+    @Test
+    void weightHeavyPointwiseConvolutionSplitsOutputChannelsBetweenThreads() {
+        Random r = new Random(43);
+        int c = 96, oc = 200, h = 3, w = 4;
+        float[] f = random(r, oc * c), x = random(r, h * w * c), bias = random(r, oc);
+        TestGraph g = new TestGraph();
+        int xi = g.activation(1, h, w, c);
+        int fi = g.constant(f, oc, 1, 1, c);
+        int bi = g.constant(bias, oc);
+        int yi = g.activation(1, h, w, oc);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.SAME, 1, 1, Activation.RELU, 1, 1), yi, xi, fi, bi);
+        TestGraph.Compiled split = g.compile(2);
+        TestGraph.Compiled single = g.compile(1);
+        assertTrue(split.step.toString().contains("output channels split"), split.step.toString());
+        assertEquals(2, split.step.maxParts(), split.step.toString());
+        assertFalse(single.step.toString().contains("output channels split"), single.step.toString());
+        float[] both = split.run(2, xi, x);
+        assertArrayEquals(single.run(1, xi, x), both, 0f);
+        double[] expected = convReference(x, 1, h, w, c, f, 1, 1, oc, bias, Padding.SAME, 1, 1, 1, 1, Activation.RELU, 0);
+        assertClose(expected, both, "1x1 split by output channels");
     }
 
     @Test
