@@ -97,6 +97,40 @@ public final class Conv2d {
     }
 
     /**
+     * Whether {@link #convOutputPanels} can run {@code s}: the 1×1 and im2col paths, whose product with the
+     * packed weights takes any range of panels (the stem and single-output kernels run every panel per tile).
+     */
+    public static boolean splitsByPanels(ConvShape s) {
+        return isPointwise(s) || !isSingleOutput(s) && !isStem(s);
+    }
+
+    /**
+     * Output panels {@code [panel0, panel1)} of every output pixel: for layers whose weights outweigh their
+     * activations, split between threads by output channels so that each streams only its share of the
+     * weights. Each output is summed exactly as by {@link #conv}.
+     *
+     * @param scratch at least {@link #scratchFloats} floats, private to this caller
+     */
+    public static void convOutputPanels(float[] in, int inOff, ConvShape s, PackedWeights w, float[] out, int outOff,
+                                        int panel0, int panel1, float[] scratch, float lo, float hi) {
+        if (!splitsByPanels(s)) {
+            throw new IllegalArgumentException("the stem and single-output kernels run every panel: " + s);
+        }
+        int pixels = s.outputPixels();
+        if (isPointwise(s)) {
+            Gemm.multiply(in, inOff, s.c(), pixels, w, panel0, panel1, out, outOff, s.oc(), lo, hi);
+            return;
+        }
+        int k = s.kh() * s.kw() * s.c();
+        int block = blockPixels(k);
+        for (int b0 = 0; b0 < pixels; b0 += block) {
+            int b1 = Math.min(pixels, b0 + block);
+            im2colBlock(in, inOff, s, b0, b1, scratch, 0);
+            Gemm.multiply(scratch, 0, k, b1 - b0, w, panel0, panel1, out, outOff + b0 * s.oc(), s.oc(), lo, hi);
+        }
+    }
+
+    /**
      * Output row by output row: the {@code kh} input rows under it are copied into a zero-padded band
      * ({@link #packStemBand}), then every column panel sums tiles of neighbouring output pixels from the band
      * ({@link #stem6x2}, {@link #stem12x1}), the last tile of a row ending at the row's

@@ -43,6 +43,14 @@ class WindowKernelsTest {
             Conv2d.convScalar(in, 3, s, w, os, 2, 0, s.outputPixels(), -2f, 3f);
             assertArrayEquals(os, ov, 0f, s.toString());
             assertEquals(reference(in, 3, s, wt, bias, s.outputPixels() / 2, oc / 2), os[2 + s.outputPixels() / 2 * oc + oc / 2], 1e-4);
+            if (Conv2d.splitsByPanels(s)) {
+                // the same outputs when two callers each take a range of output panels
+                float[] op = new float[outLen];
+                int panelSplit = r.nextInt(w.panels() + 1);
+                Conv2d.convOutputPanels(in, 3, s, w, op, 2, 0, panelSplit, scratch, -2f, 3f);
+                Conv2d.convOutputPanels(in, 3, s, w, op, 2, panelSplit, w.panels(), scratch, -2f, 3f);
+                assertArrayEquals(os, op, 0f, "panels split at " + panelSplit + ": " + s);
+            }
         }
     }
 

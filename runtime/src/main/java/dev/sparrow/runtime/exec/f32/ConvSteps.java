@@ -81,7 +81,7 @@ final class ConvSteps {
         float[] clamp = Operands.clamp(op, o.activation());
         int pixels = s.outputPixels();
         if (residualActivation == null && slopes == null && splitsOutputChannels(ctx, s, f)) {
-            return pointwiseByOutputChannels(op, ctx, s, f, x, y, clamp);
+            return byOutputChannels(op, ctx, s, f, x, y, clamp);
         }
         PixelRanges body = convBody(op, ctx, s, f, x, y, clamp);
         if (residualActivation == null && slopes == null) {
@@ -194,30 +194,37 @@ final class ConvSteps {
     }
 
     /**
-     * Whether a dense 1×1 convolution should split its output channels between threads rather than its pixels:
-     * when its weights outweigh its activations (SSD's 10² × 320 → 1280, pose_detection's 7² × 1152 → 192), a
-     * pixel split makes every thread stream all the weights from memory, a channel split each its share.
+     * Whether a dense convolution should split its output channels between threads rather than its pixels:
+     * when its weights outweigh its activations (SSD's 10² × 320 → 1280 and 10² × 256 → 5² × 512 3×3,
+     * pose_detection's 7² × 192 → 1152), a pixel split makes every thread stream all the weights from memory,
+     * a channel split each its share.
      */
     private static boolean splitsOutputChannels(CompileContext ctx, ConvShape s, Tensor f) {
-        long weights = (long) s.c() * s.oc();
-        return ctx.threads() > 1 && Conv2d.isPointwise(s) && f.palette() == null
-                && weights > (long) s.outputPixels() * (s.c() + s.oc())
-                && !SparsePointwise.worthItNhwc(SparsePointwise.zeros(f.floats(), (int) weights), s.c(), s.oc(),
+        long weights = (long) s.kh() * s.kw() * s.c() * s.oc();
+        if (ctx.threads() < 2 || !Conv2d.splitsByPanels(s) || f.palette() != null
+                || weights <= (long) s.outputPixels() * (s.c() + s.oc())) {
+            return false;
+        }
+        return !Conv2d.isPointwise(s)
+                || !SparsePointwise.worthItNhwc(SparsePointwise.zeros(f.floats(), (int) weights), s.c(), s.oc(),
                 s.outputPixels());
     }
 
-    /** A dense 1×1 convolution whose parts each compute all pixels of a range of output panels. */
-    private static Step pointwiseByOutputChannels(Operator op, CompileContext ctx, ConvShape s, Tensor f, Tensor x,
-                                                  Tensor y, float[] clamp) {
-        PackedWeights w = PackedWeights.fromRowsByOutput(f.floats(), s.c(), s.oc(), bias(op, ctx, s.oc()));
+    /** A dense convolution whose parts each compute all pixels of a range of output panels. */
+    private static Step byOutputChannels(Operator op, CompileContext ctx, ConvShape s, Tensor f, Tensor x, Tensor y,
+                                         float[] clamp) {
+        int k = s.kh() * s.kw() * s.c();
+        PackedWeights w = PackedWeights.fromRowsByOutput(f.floats(), k, s.oc(), bias(op, ctx, s.oc()));
         int in = ctx.offset(x.index());
         int out = ctx.offset(y.index());
-        int pixels = s.outputPixels();
         int panels = w.panels();
         int maxParts = Operands.parts(ctx, s.denseMacs(), panels);
-        return Operands.step(op, "dense 1x1 (GEMM, output channels split)", maxParts, (arena, part, parts) ->
-                Gemm.multiply(arena.f32, in, s.c(), pixels, w, Step.rangeStart(panels, part, parts),
-                        Step.rangeStart(panels, part + 1, parts), arena.f32, out, s.oc(), clamp[0], clamp[1]));
+        float[][] scratch = new float[maxParts][Conv2d.scratchFloats(s)];
+        String kernel = Conv2d.isPointwise(s) ? "dense 1x1 (GEMM, output channels split)"
+                : "dense im2col + GEMM (output channels split)";
+        return Operands.step(op, kernel, maxParts, (arena, part, parts) -> Conv2d.convOutputPanels(arena.f32, in, s, w,
+                arena.f32, out, Step.rangeStart(panels, part, parts), Step.rangeStart(panels, part + 1, parts),
+                scratch[part], clamp[0], clamp[1]));
     }
 
     static ConvShape shape(Operator op, Tensor x, Padding padding, int kh, int kw, int sh, int sw, int dh, int dw, int oc) {

@@ -134,13 +134,28 @@ class ConvStepsTest {
         g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.SAME, 1, 1, Activation.RELU, 1, 1), yi, xi, fi, bi);
         TestGraph.Compiled split = g.compile(2);
         TestGraph.Compiled single = g.compile(1);
-        assertTrue(split.step.toString().contains("output channels split"), split.step.toString());
+        assertTrue(split.step.toString().contains("1x1 (GEMM, output channels split)"), split.step.toString());
         assertEquals(2, split.step.maxParts(), split.step.toString());
         assertFalse(single.step.toString().contains("output channels split"), single.step.toString());
         float[] both = split.run(2, xi, x);
         assertArrayEquals(single.run(1, xi, x), both, 0f);
         double[] expected = convReference(x, 1, h, w, c, f, 1, 1, oc, bias, Padding.SAME, 1, 1, 1, 1, Activation.RELU, 0);
         assertClose(expected, both, "1x1 split by output channels");
+
+        // SSD's 10² × 256 → 5² × 512 3×3 stride 2 in small: im2col, then each thread its output panels
+        float[] f3 = random(r, oc * 9 * c), x3 = random(r, 5 * 6 * c);
+        TestGraph g3 = new TestGraph();
+        int x3i = g3.activation(1, 5, 6, c);
+        int f3i = g3.constant(f3, oc, 3, 3, c);
+        int b3i = g3.constant(bias, oc);
+        int y3i = g3.activation(1, 3, 3, oc);
+        g3.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.SAME, 2, 2, Activation.RELU6, 1, 1), y3i, x3i, f3i, b3i);
+        TestGraph.Compiled split3 = g3.compile(2);
+        assertTrue(split3.step.toString().contains("im2col + GEMM (output channels split)"), split3.step.toString());
+        float[] both3 = split3.run(2, x3i, x3);
+        assertArrayEquals(g3.compile(1).run(1, x3i, x3), both3, 0f);
+        assertClose(convReference(x3, 1, 5, 6, c, f3, 3, 3, oc, bias, Padding.SAME, 2, 2, 1, 1, Activation.RELU6, 0),
+                both3, "3x3 stride 2 split by output channels");
     }
 
     @Test
