@@ -16,9 +16,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Graph-level fusion of fp32 operators, run once before planning. Each rewrite gives the same numbers as
- * the operators it replaces and removes an intermediate tensor that would otherwise be written to and
- * read back from memory:
+ * Graph-level fusion of fp32 operators, run once before planning. Each rewrite but the first gives the same
+ * numbers as the operators it replaces and removes an intermediate tensor that would otherwise be written to
+ * and read back from memory:
  * <ul>
  * <li>PAD (zeros, spatial only) → VALID CONV_2D / DEPTHWISE_CONV_2D (every reader of the PAD): MediaPipe models
  * pad explicitly; the convolution skips taps outside its input, which is what the zeros contributed
@@ -32,6 +32,10 @@ import java.util.List;
  * same output stage ({@link OpOptions.PreluConv2D}); MediaPipe's landmark models put one after most convs.</li>
  * <li>CONV_2D / DEPTHWISE_CONV_2D (last stage without activation) → RELU, RELU6 or RELU_N1_TO_1: the
  * clamp becomes the convolution's own activation (selfie_segmentation has 22 such standalone RELUs).</li>
+ * <li>RESIZE_BILINEAR → 1×1 CONV_2D to fewer channels becomes 1×1 CONV_2D → RESIZE_BILINEAR → activation
+ * (pose_detection's 7² × 1152 → 14² then 1152 → 192: a quarter of the multiply-adds). Bilinear weights sum to
+ * one and both maps are linear, so this is exact in real numbers; in floats it rounds differently, the one
+ * rewrite here that does not give the same bits.</li>
  * <li>1×1 CONV_2D → DEPTHWISE_CONV_2D (MobileNet v2's expansion) when the expanded tensor is large: the
  * depthwise step computes the expanded rows band by band in L2 ({@link OpOptions.ExpandedDepthwiseConv2D},
  * {@code kernels.f32.PointwiseDepthwise}).</li>
@@ -44,7 +48,15 @@ public final class Fusion {
 
     public static Model apply(Model model) {
         List<Operator> ops = new ArrayList<>(model.operators());
-        boolean changed = foldPads(model, ops);
+        List<Tensor> tensors = new ArrayList<>(model.tensors());
+        boolean changed = false;
+        if (convolveBeforeResizing(model, ops, tensors)) {
+            // the later passes read the tensors this one added
+            model = new Model(model.source(), model.version(), model.description(), List.copyOf(tensors),
+                    List.copyOf(ops), model.inputs(), model.outputs());
+            changed = true;
+        }
+        changed |= foldPads(model, ops);
         changed |= foldResidualAdds(model, ops);
         changed |= foldPrelus(model, ops);
         changed |= foldActivations(model, ops);
@@ -79,6 +91,66 @@ public final class Fusion {
 
     private static boolean isFloat(Model model, int tensor) {
         return tensor >= 0 && model.tensor(tensor).type() == DataType.FLOAT32;
+    }
+
+    /** See the class comment; {@code tensors} receives the new low-resolution tensors. */
+    private static boolean convolveBeforeResizing(Model model, List<Operator> ops, List<Tensor> tensors) {
+        boolean changed = false;
+        int[] readers = readers(model, ops);
+        for (int i = 0; i < ops.size(); i++) {
+            Operator conv = ops.get(i);
+            if (conv.op() != BuiltinOp.CONV_2D || !(conv.options() instanceof OpOptions.Conv2D o) || o.strideH() != 1
+                    || o.strideW() != 1 || conv.inputs().length < 2 || conv.outputs().length != 1
+                    || !isFloat(model, conv.input(0)) || !isFloat(model, conv.output(0))) {
+                continue;
+            }
+            // The activation moves after the resize as its own operator: only the clamps have one.
+            BuiltinOp clamp = switch (o.activation()) {
+                case RELU -> BuiltinOp.RELU;
+                case RELU6 -> BuiltinOp.RELU6;
+                case RELU_N1_TO_1 -> BuiltinOp.RELU_N1_TO_1;
+                default -> null;
+            };
+            Tensor f = model.tensor(conv.input(1));
+            int resizeAt = producer(ops, conv.input(0), i);
+            if (clamp == null && o.activation() != Activation.NONE || !f.isConstant() || f.rank() != 4 || f.dim(1) != 1 || f.dim(2) != 1 || resizeAt < 0
+                    || conv.inputs().length > 2 && conv.input(2) >= 0 && !model.tensor(conv.input(2)).isConstant()) {
+                continue;
+            }
+            Operator resize = ops.get(resizeAt);
+            if (resize.op() != BuiltinOp.RESIZE_BILINEAR || readers[resize.output(0)] != 1
+                    || !isFloat(model, resize.input(0)) || resize.inputs().length != 2) {
+                continue;
+            }
+            int[] low = model.tensor(resize.input(0)).shape();
+            int[] high = model.tensor(resize.output(0)).shape();
+            if (low.length != 4 || high.length != 4 || f.dim(0) >= f.dim(3)
+                    || (long) low[1] * low[2] >= (long) high[1] * high[2]) {
+                continue;
+            }
+            Tensor out = model.tensor(conv.output(0));
+            int projected = addTensor(tensors, out.name() + "/before_resize", low[0], low[1], low[2], f.dim(0));
+            int resized = clamp == null ? conv.output(0)
+                    : addTensor(tensors, out.name() + "/before_clamp", high[0], high[1], high[2], f.dim(0));
+            int[] convInputs = conv.inputs().clone();
+            convInputs[0] = resize.input(0);
+            ops.set(resizeAt, new Operator(conv.index(), conv.fileIndex(), BuiltinOp.CONV_2D, null, convInputs,
+                    new int[] {projected}, conv2d(o, Activation.NONE), conv.customOptions()));
+            ops.set(i, new Operator(resize.index(), resize.fileIndex(), BuiltinOp.RESIZE_BILINEAR, null,
+                    new int[] {projected, resize.input(1)}, new int[] {resized}, resize.options(),
+                    resize.customOptions()));
+            if (clamp != null) {
+                ops.add(i + 1, new Operator(conv.index(), conv.fileIndex(), clamp, null, new int[] {resized},
+                        conv.outputs(), OpOptions.None.INSTANCE, null));
+            }
+            changed = true;
+        }
+        return changed;
+    }
+
+    private static int addTensor(List<Tensor> tensors, String name, int... shape) {
+        tensors.add(new Tensor(tensors.size(), name, DataType.FLOAT32, shape, null, null, false));
+        return tensors.size() - 1;
     }
 
     private static boolean foldPads(Model model, List<Operator> ops) {

@@ -55,6 +55,12 @@ class FusionTest {
             return add(new int[] {p.length / 2, 2}, DataType.INT32, b.array());
         }
 
+        int ints(int... v) {
+            ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+            b.asIntBuffer().put(v);
+            return add(new int[] {v.length}, DataType.INT32, b.array());
+        }
+
         private int add(int[] shape, DataType type, byte[] data) {
             tensors.add(new Tensor(tensors.size(), "t" + tensors.size(), type, shape, null, data, false));
             return tensors.size() - 1;
@@ -353,6 +359,51 @@ class FusionTest {
             it.setInput(0, input);
             it.run();
             return it.outputFloats(output);
+        }
+    }
+
+    /**
+     * RESIZE_BILINEAR → 1×1 CONV_2D to fewer channels runs the convolution first, at the low resolution, with
+     * its RELU6 after the resize (both resize modes); equal to the original up to rounding, since bilinear
+     * weights sum to one. A convolution to more channels than it reads is left alone.
+     */
+    @Test
+    void convolutionToFewerChannelsMovesBeforeTheResize() {
+        Graph g = new Graph();
+        int x = g.activation(1, 5, 6, 64);
+        int up = g.activation(1, 10, 12, 64);
+        g.op(BuiltinOp.RESIZE_BILINEAR, new OpOptions.ResizeBilinear(false, true), up, x, g.ints(10, 12));
+        int narrow = g.activation(1, 10, 12, 24);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.VALID, 1, 1, Activation.RELU6, 1, 1), narrow, up,
+                g.weights(24, 1, 1, 64), g.weights(24));
+        int up2 = g.activation(1, 19, 23, 24);
+        g.op(BuiltinOp.RESIZE_BILINEAR, new OpOptions.ResizeBilinear(true, false), up2, narrow, g.ints(19, 23));
+        int narrower = g.activation(1, 19, 23, 8);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.SAME, 1, 1, Activation.NONE, 1, 1), narrower, up2,
+                g.weights(8, 1, 1, 24), g.weights(8));
+        int up3 = g.activation(1, 38, 46, 8);
+        g.op(BuiltinOp.RESIZE_BILINEAR, new OpOptions.ResizeBilinear(false, false), up3, narrower, g.ints(38, 46));
+        int wider = g.activation(1, 38, 46, 16);
+        g.op(BuiltinOp.CONV_2D, new OpOptions.Conv2D(Padding.VALID, 1, 1, Activation.NONE, 1, 1), wider, up3,
+                g.weights(16, 1, 1, 8), g.weights(16));
+
+        Model fusedGraph = g.model(x, wider);
+        Model fused = Fusion.apply(fusedGraph);
+        List<BuiltinOp> order = fused.operators().stream().map(Operator::op).toList();
+        assertEquals(List.of(BuiltinOp.CONV_2D, BuiltinOp.RESIZE_BILINEAR, BuiltinOp.RELU6, BuiltinOp.CONV_2D,
+                BuiltinOp.RESIZE_BILINEAR, BuiltinOp.RESIZE_BILINEAR, BuiltinOp.CONV_2D), order);
+        assertArrayEquals(new int[] {1, 5, 6, 24}, fused.tensor(fused.operators().get(0).output(0)).shape());
+        assertEquals(6, Fusion.apply(g.model(x, wider, up, up2)).operators().size(), "resized tensors read as outputs");
+
+        float[] input = randomInput(fusedGraph);
+        float[] expected = run(g.model(x, wider, up, up2), input, 0);
+        float[] actual = run(fusedGraph, input, 0);
+        double scale = 0;
+        for (float v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * scale, "output " + i);
         }
     }
 }
