@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Timing harness (not a test): MobileNet v2's 1×1 expansion + depthwise pairs of SSD MobileNet v2 and
- * hand_landmark_lite, run as two kernels over a whole expanded tensor in memory and as
+ * Timing harness (not a test): MobileNet v2's 1×1 expansion + depthwise pairs of SSD MobileNet v2,
+ * hand_landmark_lite and pose_detection, run as two kernels over a whole expanded tensor in memory and as
  * {@link PointwiseDepthwise} in L2 bands, in one process. Run like {@link ConvThroughput}.
  */
 public final class PointwiseDepthwiseThroughput {
@@ -22,7 +22,10 @@ public final class PointwiseDepthwiseThroughput {
                 new Layer("SSD 19²×64→384, 3×3 s1", 64, same(19, 384, 3, 1)),
                 new Layer("hand 112²×16→64, 3×3 s2", 16, same(112, 64, 3, 2)),
                 new Layer("hand 56²×16→96, 3×3 s1", 16, same(56, 96, 3, 1)),
-                new Layer("hand 56²×16→96, 3×3 s2", 16, same(56, 96, 3, 2)));
+                new Layer("hand 56²×16→96, 3×3 s2", 16, same(56, 96, 3, 2)),
+                new Layer("pose 56²×24→144, 3×3 s1", 24, same(56, 144, 3, 1)),
+                new Layer("pose 14²×112→672, 5×5 s1", 112, same(14, 672, 5, 1)),
+                new Layer("pose 14²×112→672, 5×5 s2", 112, same(14, 672, 5, 2)));
         Random r = new Random(5);
         List<Runnable> apart = new ArrayList<>();
         List<Runnable> fused = new ArrayList<>();
