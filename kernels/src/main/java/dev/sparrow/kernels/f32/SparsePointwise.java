@@ -84,6 +84,11 @@ public final class SparsePointwise {
                 && pixels >= TILE;
     }
 
+    /** {@link #worthItNhwc(long, int, int, int)} for dense {@code [n][k]} weights, counting their zeros. */
+    public static boolean worthItNhwc(float[] dense, int k, int n, int pixels) {
+        return worthItNhwc(zeros(dense, k * n), k, n, pixels);
+    }
+
     /**
      * Encodes dense {@code [n][k]} weights (row {@code j} = output channel {@code j}) for input planes
      * {@code inStride} floats apart.

@@ -492,11 +492,17 @@ public final class Fusion {
         int[] readers = readers(model, ops);
         for (int i = 0; i < ops.size(); i++) {
             Operator dw = ops.get(i);
-            OpOptions.DepthwiseConv2D d = dw.options() instanceof OpOptions.PaddedDepthwiseConv2D p ? p.depthwise()
-                    : dw.options() instanceof OpOptions.DepthwiseConv2D plain ? plain : null;
-            OpOptions.ExplicitPadding zeros = dw.options() instanceof OpOptions.PaddedDepthwiseConv2D p ? p.padding()
-                    : null;
-            if (dw.op() != BuiltinOp.DEPTHWISE_CONV_2D || d == null || d.dilationH() != 1 || d.dilationW() != 1
+            OpOptions.DepthwiseConv2D d;
+            OpOptions.ExplicitPadding zeros = null;
+            if (dw.options() instanceof OpOptions.PaddedDepthwiseConv2D p) {
+                d = p.depthwise();
+                zeros = p.padding();
+            } else if (dw.options() instanceof OpOptions.DepthwiseConv2D plain) {
+                d = plain;
+            } else {
+                continue;
+            }
+            if (dw.op() != BuiltinOp.DEPTHWISE_CONV_2D || d.dilationH() != 1 || d.dilationW() != 1
                     || dw.inputs().length < 2 || dw.outputs().length != 1 || !isFloat(model, dw.input(0))
                     || !isFloat(model, dw.output(0)) || readers[dw.input(0)] != 1) {
                 continue;
@@ -547,7 +553,7 @@ public final class Fusion {
         }
         int k = f.dim(3);
         int n = f.dim(0);
-        return !SparsePointwise.worthItNhwc(SparsePointwise.zeros(f.floats(), k * n), k, n, x.dim(1) * x.dim(2));
+        return !SparsePointwise.worthItNhwc(f.floats(), k, n, x.dim(1) * x.dim(2));
     }
 
     /** Index of the operator before {@code before} that writes {@code tensor}; −1 for graph inputs and constants. */

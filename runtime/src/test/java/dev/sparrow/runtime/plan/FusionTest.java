@@ -76,11 +76,7 @@ class FusionTest {
     }
 
     private static float[] run(Model model, float[] input, int output) {
-        try (Interpreter it = Interpreter.create(model)) {
-            it.setInput(0, input);
-            it.run();
-            return it.outputFloats(output);
-        }
+        return run(model, input, output, 1);
     }
 
     private static float[] randomInput(Model model) {

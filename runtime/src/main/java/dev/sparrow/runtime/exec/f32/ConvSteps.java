@@ -80,10 +80,15 @@ final class ConvSteps {
         Operands.requireShape(op, y, new int[] {s.n(), s.oh(), s.ow(), oc}, "output");
         float[] clamp = Operands.clamp(op, o.activation());
         int pixels = s.outputPixels();
-        if (residualActivation == null && slopes == null && splitsOutputChannels(ctx, s, f)) {
-            return byOutputChannels(op, ctx, s, f, x, y, clamp);
+        // decoded once here: the sparse rule, the thread split and the packing all read them
+        float[] weights = f.palette() == null ? f.floats() : null;
+        boolean sparse = weights != null && Conv2d.isPointwise(s)
+                && SparsePointwise.worthItNhwc(weights, c, oc, pixels);
+        if (residualActivation == null && slopes == null && weights != null && !sparse
+                && splitsOutputChannels(ctx, s)) {
+            return byOutputChannels(op, ctx, s, weights, x, y, clamp);
         }
-        PixelRanges body = convBody(op, ctx, s, f, x, y, clamp);
+        PixelRanges body = convBody(op, ctx, s, f, weights, sparse, x, y, clamp);
         if (residualActivation == null && slopes == null) {
             return Operands.step(op, body.kernel(), body.maxParts(), (arena, part, parts) -> body.run(arena,
                     Step.rangeStart(pixels, part, parts), Step.rangeStart(pixels, part + 1, parts), part));
@@ -158,8 +163,12 @@ final class ConvSteps {
         }
     }
 
-    private static PixelRanges convBody(Operator op, CompileContext ctx, ConvShape s, Tensor f, Tensor x, Tensor y,
-                                        float[] clamp) {
+    /**
+     * The convolution's kernel over pixel ranges: codebook when {@code weights} is null (a palettised filter),
+     * else the NHWC SpMM when {@code sparse}, else dense.
+     */
+    private static PixelRanges convBody(Operator op, CompileContext ctx, ConvShape s, Tensor f, float[] weights,
+                                        boolean sparse, Tensor x, Tensor y, float[] clamp) {
         int oc = s.oc();
         float[] bias = bias(op, ctx, oc);
         int in = ctx.offset(x.index());
@@ -167,17 +176,15 @@ final class ConvSteps {
         int pixels = s.outputPixels();
         int k = s.kh() * s.kw() * s.c();
         int maxParts = Operands.parts(ctx, s.denseMacs(), (pixels + Gemm.MR - 1) / Gemm.MR);
-        Palette palette = f.palette();
-        if (palette != null) {
+        if (weights == null) {
+            Palette palette = f.palette();
             CodebookWeights cw = codebookWeights(op, f, k, oc, bias);
             float[][] scratch = new float[maxParts][CodebookConv.scratchFloats(s)];
             return new PixelRanges("codebook K=" + palette.entries() + (Conv2d.isPointwise(s) ? " 1x1 (GEMM)"
                     : " im2col + GEMM"), maxParts, (arena, p0, p1, part) -> CodebookConv.conv(arena.f32, in, s, cw,
                     arena.f32, out, p0, p1, scratch[part], clamp[0], clamp[1]));
         }
-        float[] weights = f.floats();
-        if (Conv2d.isPointwise(s)
-                && SparsePointwise.worthItNhwc(SparsePointwise.zeros(weights, k * oc), k, oc, pixels)) {
+        if (sparse) {
             SparsePointwise.Weights sw = SparsePointwise.encode(weights, k, oc, bias, SparsePointwise.TILE);
             float[][] scratch = new float[maxParts][SparsePointwise.scratchFloats(k, oc)];
             return new PixelRanges("sparse 1x1 (NHWC SpMM, " + sw.nonzeroCount() + " nonzeros)", maxParts,
@@ -197,24 +204,19 @@ final class ConvSteps {
      * Whether a dense convolution should split its output channels between threads rather than its pixels:
      * when its weights outweigh its activations (SSD's 10² × 320 → 1280 and 10² × 256 → 5² × 512 3×3,
      * pose_detection's 7² × 192 → 1152), a pixel split makes every thread stream all the weights from memory,
-     * a channel split each its share.
+     * a channel split each its share. For dense weights (not palettised, not run as SpMM).
      */
-    private static boolean splitsOutputChannels(CompileContext ctx, ConvShape s, Tensor f) {
+    private static boolean splitsOutputChannels(CompileContext ctx, ConvShape s) {
         long weights = (long) s.kh() * s.kw() * s.c() * s.oc();
-        if (ctx.threads() < 2 || !Conv2d.splitsByPanels(s) || f.palette() != null
-                || weights <= (long) s.outputPixels() * (s.c() + s.oc())) {
-            return false;
-        }
-        return !Conv2d.isPointwise(s)
-                || !SparsePointwise.worthItNhwc(SparsePointwise.zeros(f.floats(), (int) weights), s.c(), s.oc(),
-                s.outputPixels());
+        return ctx.threads() > 1 && Conv2d.splitsByPanels(s)
+                && weights > (long) s.outputPixels() * (s.c() + s.oc());
     }
 
     /** A dense convolution whose parts each compute all pixels of a range of output panels. */
-    private static Step byOutputChannels(Operator op, CompileContext ctx, ConvShape s, Tensor f, Tensor x, Tensor y,
-                                         float[] clamp) {
+    private static Step byOutputChannels(Operator op, CompileContext ctx, ConvShape s, float[] weights, Tensor x,
+                                         Tensor y, float[] clamp) {
         int k = s.kh() * s.kw() * s.c();
-        PackedWeights w = PackedWeights.fromRowsByOutput(f.floats(), k, s.oc(), bias(op, ctx, s.oc()));
+        PackedWeights w = PackedWeights.fromRowsByOutput(weights, k, s.oc(), bias(op, ctx, s.oc()));
         int in = ctx.offset(x.index());
         int out = ctx.offset(y.index());
         int panels = w.panels();
@@ -262,23 +264,18 @@ final class ConvSteps {
         }
         DepthwiseOptions d = DepthwiseOptions.of(op, op.options());
         OpOptions.DepthwiseConv2D o = d.options();
-        OpOptions.ExplicitPadding explicit = d.padding();
         Tensor x = Operands.input(op, ctx, 0, "input");
         Tensor f = Operands.requireConstant(op, Operands.input(op, ctx, 1, "filter"), "filter");
         Tensor y = Operands.output(op, ctx);
         Operands.requireRank(op, x, 4, "input");
         Operands.requireRank(op, f, 4, "filter");
-        Operands.requirePositive(op, "strides and dilations", o.strideH(), o.strideW(), o.dilationH(), o.dilationW());
         int c = x.dim(3), oc = f.dim(3);
         if (f.dim(0) != 1 || c <= 0 || oc % c != 0) {
             throw error(op, "filter " + f.describe() + " must be [1, kh, kw, c·m] for input " + x.describe());
         }
         // Like TFLite's float kernel, the multiplier comes from the shapes, not from depth_multiplier.
         int m = oc / c;
-        ConvShape g = shape(op, x, o.padding(), explicit, f.dim(1), f.dim(2), o.strideH(), o.strideW(),
-                o.dilationH(), o.dilationW(), oc);
-        ConvShape s = new ConvShape(g.n(), g.h(), g.w(), oc, g.kh(), g.kw(), g.strideH(), g.strideW(),
-                g.dilationH(), g.dilationW(), g.padTop(), g.padLeft(), g.oh(), g.ow(), oc);
+        ConvShape s = depthwiseShape(op, x, d, f, oc);
         Operands.requireShape(op, y, new int[] {s.n(), s.oh(), s.ow(), oc}, "output");
         float[] clamp = Operands.clamp(op, o.activation());
         float[] bias = bias(op, ctx, oc);
@@ -317,13 +314,24 @@ final class ConvSteps {
     }
 
     /**
+     * The window of a depthwise convolution with multiplier 1 over {@code channels} channels of {@code x}'s
+     * rows and columns ({@code x}'s own channels, or those of a folded expansion of it).
+     */
+    private static ConvShape depthwiseShape(Operator op, Tensor x, DepthwiseOptions d, Tensor f, int channels) {
+        OpOptions.DepthwiseConv2D o = d.options();
+        Operands.requirePositive(op, "strides and dilations", o.strideH(), o.strideW(), o.dilationH(), o.dilationW());
+        ConvShape g = shape(op, x, o.padding(), d.padding(), f.dim(1), f.dim(2), o.strideH(), o.strideW(),
+                o.dilationH(), o.dilationW(), channels);
+        return new ConvShape(g.n(), g.h(), g.w(), channels, g.kh(), g.kw(), g.strideH(), g.strideW(),
+                g.dilationH(), g.dilationW(), g.padTop(), g.padLeft(), g.oh(), g.ow(), channels);
+    }
+
+    /**
      * A 1×1 expansion folded into the depthwise convolution that reads it ({@link OpOptions.ExpandedDepthwiseConv2D}):
      * the expanded tensor exists only band by band, in a buffer per part.
      */
     private static Step expandedDepthwise(Operator op, CompileContext ctx, OpOptions.ExpandedDepthwiseConv2D options) {
         DepthwiseOptions d = DepthwiseOptions.of(op, options.depthwise());
-        OpOptions.DepthwiseConv2D o = d.options();
-        OpOptions.ExplicitPadding explicit = d.padding();
         Tensor x = Operands.input(op, ctx, 0, "input");
         Tensor f = Operands.requireConstant(op, Operands.input(op, ctx, 1, "filter"), "filter");
         Tensor ef = Operands.requireConstant(op, Operands.input(op, ctx, 3, "expansion filter"), "expansion filter");
@@ -338,16 +346,13 @@ final class ConvSteps {
         if (f.dim(0) != 1 || f.dim(3) != expandedChannels) {
             throw error(op, "filter " + f.describe() + " must be [1, kh, kw, " + expandedChannels + "]");
         }
-        Tensor expanded = new Tensor(-1, "expansion", x.type(), new int[] {x.dim(0), x.dim(1), x.dim(2),
-                expandedChannels}, null, null, false);
-        ConvShape s = shape(op, expanded, o.padding(), explicit, f.dim(1), f.dim(2), o.strideH(), o.strideW(),
-                o.dilationH(), o.dilationW(), expandedChannels);
+        ConvShape s = depthwiseShape(op, x, d, f, expandedChannels);
         if (!PointwiseDepthwise.fusable(s)) {
             throw error(op, "a folded expansion cannot feed window " + s);
         }
         Operands.requireShape(op, y, new int[] {s.n(), s.oh(), s.ow(), expandedChannels}, "output");
         float[] expandClamp = Operands.clamp(op, options.expand().activation());
-        float[] clamp = Operands.clamp(op, o.activation());
+        float[] clamp = Operands.clamp(op, d.options().activation());
         PackedWeights expand = PackedWeights.fromRowsByOutput(ef.floats(), c, expandedChannels,
                 bias(op, ctx, 4, "expansion bias", expandedChannels));
         float[] bias = bias(op, ctx, expandedChannels);
